@@ -1,0 +1,48 @@
+# The allocator: allocator/src/*.c -> $(ALLOC_DIR)/libhakmem.so (LD_PRELOAD) and libhakmem.a
+# (linked into *_hakmem binaries). $(ALLOC_DIR) depends on the variant variables, so changing
+# one rebuilds into a fresh directory and nothing leaks between flag sets.
+ALLOC_SRCS := $(sort $(wildcard allocator/src/*.c))
+ALLOC_HDRS := $(wildcard allocator/src/*.h allocator/include/*.h)
+ALLOC_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
+  -fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
+  -Iallocator/include -Iallocator/src $(ALLOC_DEFS)
+ALLOC_OBJS := $(patsubst allocator/src/%.c,$(ALLOC_DIR)/%.o,$(ALLOC_SRCS))
+
+all: libhakmem.so larson_hakmem
+
+$(ALLOC_DIR)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALLOC_CFLAGS) -c -o $@ $<
+
+$(ALLOC_DIR)/libhakmem.so: $(ALLOC_OBJS)
+	$(CC) -shared -pthread -o $@ $^
+
+$(ALLOC_DIR)/libhakmem.a: $(ALLOC_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# The names users type are copies of the current flag set's outputs.
+libhakmem.so: $(ALLOC_DIR)/libhakmem.so FORCE
+	@cmp -s $< $@ || cp $< $@
+
+.PHONY: alloc-lib-path
+alloc-lib-path: $(ALLOC_DIR)/libhakmem.so
+	@echo $(abspath $<)
+
+# Test flavors of the library, each in its own directory with fixed extra flags:
+#   $(BUILD)/alloc-<flavor>/libhakmem.a
+#   debug: HAKMEM_BUILD_RELEASE=0 (assertions, double-free checks), overrides malloc
+#   asan:  debug + AddressSanitizer/UBSan, exports only hak_* (sanitizers own malloc)
+#   tsan:  ThreadSanitizer, exports only hak_*
+ALLOC_DEBUG_DEFS := $(subst -DHAKMEM_BUILD_RELEASE=$(HAKMEM_BUILD_RELEASE),-DHAKMEM_BUILD_RELEASE=0,$(ALLOC_DEFS))
+define alloc_flavor
+$(BUILD)/alloc-$(1)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
+	@mkdir -p $$(@D)
+	$(CC) $(filter-out $(ALLOC_DEFS),$(ALLOC_CFLAGS)) $(2) -c -o $$@ $$<
+$(BUILD)/alloc-$(1)/libhakmem.a: $(patsubst allocator/src/%.c,$(BUILD)/alloc-$(1)/%.o,$(ALLOC_SRCS))
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+SAN_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_TSAN := -fsanitize=thread
+$(eval $(call alloc_flavor,debug,$(ALLOC_DEBUG_DEFS)))
+$(eval $(call alloc_flavor,asan,$(ALLOC_DEBUG_DEFS) -DHAKMEM_NO_OVERRIDE $(SAN_ASAN)))
+$(eval $(call alloc_flavor,tsan,$(ALLOC_DEFS) -DHAKMEM_NO_OVERRIDE $(SAN_TSAN)))

@@ -1,0 +1,13 @@
+# Defaults of every allocator build variable, one line each (NAME ?= VALUE).
+# Override on the command line: make TINY_FAST_PATH_DEFAULT=0 larson_hakmem
+# The table explaining each one is in allocator/README.md.
+TINY_FAST_PATH_DEFAULT ?= 1
+BOX_REFACTOR_DEFAULT ?= 1
+HAKMEM_BUILD_RELEASE ?= 1
+HAKMEM_COUNTERS ?= 1
+TCACHE_CAPACITY ?= 64
+REFILL_BATCH ?= 32
+EMPTY_SUPERSLAB_KEEP ?= 2
+FAULT_DELAY_NS ?= 0
+FAULT_LEAK ?= 0
+FAULT_CRASH_AFTER ?= 0

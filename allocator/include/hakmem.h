@@ -1,0 +1,80 @@
+/* hakmem public API. The libc names (malloc, free, ...) map onto these in the override layer;
+ * builds with -DHAKMEM_NO_OVERRIDE export only the hak_* names (sanitizer test builds).
+ *
+ * Map of the allocator, from the request down to the OS:
+ *   size class   size -> tiny class (<= 1 KiB), mid span class (<= HAK_MID_MAX), or large
+ *   thread cache per-thread, per-class front cache, batch refill / flush
+ *   slab         64 KiB run of same-class blocks: owner thread, local and remote free lists
+ *   SuperSlab    2 MiB-aligned region of slabs; a mask of any block address finds it
+ *   OS pages     mmap / madvise / munmap behind one small layer */
+#ifndef HAKMEM_H
+#define HAKMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void *hak_malloc(size_t size);
+void hak_free(void *ptr);
+void *hak_calloc(size_t n, size_t size);
+void *hak_realloc(void *ptr, size_t size);
+void *hak_reallocarray(void *ptr, size_t n, size_t size);
+int hak_posix_memalign(void **out, size_t alignment, size_t size);
+void *hak_aligned_alloc(size_t alignment, size_t size);
+void *hak_memalign(size_t alignment, size_t size);
+void *hak_valloc(size_t size);
+void *hak_pvalloc(size_t size);
+size_t hak_malloc_usable_size(const void *ptr);
+
+/* Returns cached free memory to the OS now (empty slabs, SuperSlabs, cached large mappings). */
+void hak_trim(void);
+
+/* Counters, aggregated over all threads, including threads that have exited. The names in
+ * HAK_COUNTER_LIST are the ones HAKMEM_STATS / HAKMEM_STATS_FILE print, one "name value" line
+ * each; the harness stores them under those names. */
+#define HAK_COUNTER_LIST(X)                                                                        \
+    X(malloc_calls)                                                                                \
+    X(free_calls)                                                                                  \
+    X(fast_path_hits)                                                                              \
+    X(fast_path_misses)                                                                            \
+    X(fast_path_frees)                                                                             \
+    X(refills)                                                                                     \
+    X(refill_blocks)                                                                               \
+    X(flushes)                                                                                     \
+    X(slow_path_calls)                                                                             \
+    X(remote_frees_pushed)                                                                         \
+    X(remote_frees_drained)                                                                        \
+    X(slabs_adopted)                                                                               \
+    X(slabs_created)                                                                               \
+    X(slabs_returned)                                                                              \
+    X(superslabs_mapped)                                                                           \
+    X(superslabs_returned)                                                                         \
+    X(mid_allocs)                                                                                  \
+    X(large_allocs)                                                                                \
+    X(large_cache_hits)                                                                            \
+    X(mmap_calls)                                                                                  \
+    X(munmap_calls)                                                                                \
+    X(madvise_calls)                                                                               \
+    X(bytes_mapped)                                                                                \
+    X(peak_bytes_mapped)                                                                           \
+    X(failed_allocs)                                                                               \
+    X(foreign_frees)
+
+typedef struct {
+#define HAK_COUNTER_FIELD(name) uint64_t name;
+    HAK_COUNTER_LIST(HAK_COUNTER_FIELD)
+#undef HAK_COUNTER_FIELD
+} hak_stats;
+
+/* Fills *out with the current totals (live threads' counters included). */
+void hak_stats_get(hak_stats *out);
+/* Writes "name value\n" lines to fd; fast_path_only limits them to the fast-path counters. */
+void hak_stats_write(int fd, int fast_path_only);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

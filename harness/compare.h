@@ -1,0 +1,48 @@
+/* The comparison of two variants in a session, per workload: medians, ratio, bootstrap CI,
+ * rank-test p, outliers, and the three-valued verdict against the noise band delta.
+ *   regression / improvement: CI entirely outside [-delta, +delta] and p < 0.05
+ *   equivalent: CI entirely inside [-delta, +delta]
+ *   inconclusive: otherwise;  failed: any measured run of A or B did not end 'ok'
+ * "Higher is better" (ops/s); with the instruction metric lower is better, and the sign of
+ * change is arranged so that regression always means "B is worse". */
+#ifndef HAKBENCH_COMPARE_H
+#define HAKBENCH_COMPARE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+typedef enum {
+    VERDICT_EQUIVALENT,
+    VERDICT_IMPROVEMENT,
+    VERDICT_REGRESSION,
+    VERDICT_INCONCLUSIVE,
+    VERDICT_FAILED
+} verdict_t;
+
+const char *verdict_name(verdict_t v);
+
+typedef struct {
+    char workload[64];
+    int n_a, n_b;                 /* ok measured runs */
+    int failed_a, failed_b;       /* measured runs that did not end ok */
+    int pairs;                    /* blocks with an ok run of both */
+    double median_a, median_b;    /* ops/s (or instructions) */
+    double change;                /* median_b / median_a - 1, sign: + is better for B */
+    double ci_lo, ci_hi;          /* 95% bootstrap CI of change */
+    double p;                     /* Wilcoxon on pairs when >= 5 pairs, else Mann-Whitney */
+    int outliers_a, outliers_b;
+    double delta;                 /* noise band used */
+    double rss_a_kb, rss_b_kb;    /* median peak RSS */
+    verdict_t verdict;
+} comparison;
+
+/* Noise band for a workload on this machine: the latest calibration, at least default_delta. */
+double compare_delta(sqlite3 *db, int64_t machine_id, const char *workload, double default_delta);
+
+/* Compares variant specs a and b in a session for every workload they share (or only
+ * `workload` when non-NULL). *out is malloc'ed; returns the count, -1 on error.
+ * force: allow a session whose runs span machine fingerprints (flag it in the output). */
+int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
+                    const char *workload, double default_delta, uint64_t seed, comparison **out);
+
+#endif

@@ -1,0 +1,19 @@
+/* Markdown output helpers shared by every report writer: escaping of text from outside (commit
+ * subjects, stderr) so it cannot break a table or a code fence, and number formatting. */
+#ifndef HAKBENCH_MARKDOWN_H
+#define HAKBENCH_MARKDOWN_H
+
+#include <stdio.h>
+
+/* Writes s escaped for a table cell: | \ ` * _ [ ] < > # escaped, newlines as a space. */
+void md_cell(FILE *f, const char *s);
+/* Writes s inside a fenced code block, choosing a fence longer than any backtick run in s. */
+void md_code_block(FILE *f, const char *lang, const char *s);
+/* 4190000 -> "4.19M", 512.3 -> "512", 0.0034 -> "0.0034". */
+void md_si(char *buf, size_t len, double v);
+/* 0.201 -> "+20.1%", -0.183 -> "−18.3%" (U+2212 minus, as in reports). */
+void md_pct(char *buf, size_t len, double ratio_minus_one);
+/* p-value: "< 0.001" or "0.034". */
+void md_p(char *buf, size_t len, double p);
+
+#endif

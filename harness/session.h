@@ -1,0 +1,41 @@
+/* A measuring session: builds every variant, then runs every workload under every variant in
+ * randomized interleaved blocks (A B / B A ...) after discarded warm-up runs, one transaction per
+ * run, with progress on stderr. With two variants, a workload whose comparison is inconclusive
+ * gets more blocks, up to a budget. Optionally one extra 'counters' run per variant and workload
+ * with HAKMEM_STATS_FILE for the allocator's counters. Used by run, calibrate, bisect, nightly. */
+#ifndef HAKBENCH_SESSION_H
+#define HAKBENCH_SESSION_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *kind;             /* 'run', 'calibrate', 'bisect', 'nightly' */
+    const char *command;          /* the command line, stored with the session */
+    const char *const *variants;  /* specs, as typed */
+    int nvariants;
+    const char *const *workloads; /* names in workloads.conf */
+    int nworkloads;
+    int runs;                     /* measured runs per variant and workload (default 5; quick 3) */
+    int warmup;                   /* discarded runs per variant and workload (default 1) */
+    int max_runs;                 /* budget for inconclusive workloads (default 3 x runs) */
+    int quick;                    /* quick args from workloads.conf */
+    int counters;                 /* 1: one extra counters run per hakmem variant and workload */
+    int pin;                      /* 1: pin each run to a CPU */
+    int instructions;             /* 1: --metric instructions (single-threaded workloads) */
+    double time_limit_s;          /* per run (default 120) */
+    long mem_limit_kb;            /* per run (default 2 GiB) */
+    uint64_t seed;
+    int quiet;                    /* no progress output */
+    const char *variants_conf;    /* default harness/variants.conf */
+    const char *workloads_conf;   /* default harness/workloads.conf */
+    const char *note;
+} session_opts;
+
+void session_opts_init(session_opts *o);
+
+/* Returns 0 and the new session's id; -1 on bad input or a harness error (message printed).
+ * A variant whose build fails is recorded (build-failed runs) and *build_failed is set. */
+int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *build_failed);
+
+#endif

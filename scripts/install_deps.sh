@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package hakmem needs. As root it runs apt-get (update only when
+# something is missing); otherwise it prints the exact command and exits 1.
+set -euo pipefail
+
+packages=(
+  gcc g++ make git python3 perl procps
+  libsqlite3-dev sqlite3          # results store
+  libcmocka-dev                   # unit test framework
+  gnuplot-nox                     # report plots
+  hyperfine                       # whole-program workloads (app_*)
+  linux-perf valgrind             # counters, instruction counts
+  libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev   # peer allocators
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing packages: ${missing[*]}" >&2
+  echo "deps: run as root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

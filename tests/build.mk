@@ -1,0 +1,2 @@
+# Repository-wide tests (tests/*.sh): checks that span several layers.
+TEST_SCRIPTS += $(sort $(wildcard tests/test_*.sh))
