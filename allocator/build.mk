@@ -14,15 +14,16 @@ $(ALLOC_DIR)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALLOC_CFLAGS) -c -o $@ $<
 
+# -Bsymbolic-functions: the libc names' calls into hak_* bind inside the library, not via the PLT.
 $(ALLOC_DIR)/libhakmem.so: $(ALLOC_OBJS)
-	$(CC) -shared -pthread -o $@ $^
+	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^
 
 $(ALLOC_DIR)/libhakmem.a: $(ALLOC_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 # The names users type are copies of the current flag set's outputs.
 libhakmem.so: $(ALLOC_DIR)/libhakmem.so FORCE
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 .PHONY: alloc-lib-path
 alloc-lib-path: $(ALLOC_DIR)/libhakmem.so

@@ -31,3 +31,12 @@ $(BUILD)/tests/harness/%: harness/tests/%.c $(HARNESS_OBJS) $(HARNESS_HDRS)
 
 TEST_BINS += $(HARNESS_TESTS)
 TEST_SCRIPTS += $(sort $(wildcard harness/tests/test_*.sh))
+
+# A fake workload for the executor and end-to-end tests (every outcome on demand).
+HARNESS_FAKE := $(BUILD)/tests/harness/fake_workload
+$(HARNESS_FAKE): harness/tests/fake_workload.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -o $@ $<
+# It is no test itself: the unit tests and the scripts use it, so `make test` builds it first.
+$(HARNESS_TESTS): $(HARNESS_FAKE)
+test-build: $(HARNESS_FAKE)

@@ -23,25 +23,30 @@ const char *verdict_name(verdict_t v);
 
 typedef struct {
     char workload[64];
-    int n_a, n_b;                 /* ok measured runs */
-    int failed_a, failed_b;       /* measured runs that did not end ok */
-    int pairs;                    /* blocks with an ok run of both */
-    double median_a, median_b;    /* ops/s (or instructions) */
-    double change;                /* median_b / median_a - 1, sign: + is better for B */
-    double ci_lo, ci_hi;          /* 95% bootstrap CI of change */
-    double p;                     /* Wilcoxon on pairs when >= 5 pairs, else Mann-Whitney */
+    int n_a, n_b;              /* ok measured runs */
+    int failed_a, failed_b;    /* measured runs that did not end ok */
+    int pairs;                 /* blocks with an ok run of both */
+    double median_a, median_b; /* ops/s (or instructions) */
+    double change;             /* median_b / median_a - 1, sign: + is better for B */
+    double ci_lo, ci_hi;       /* 95% bootstrap CI of change */
+    double p;                  /* Wilcoxon on pairs when >= 6 pairs, else Mann-Whitney */
     int outliers_a, outliers_b;
-    double delta;                 /* noise band used */
-    double rss_a_kb, rss_b_kb;    /* median peak RSS */
+    double delta;              /* noise band used */
+    double rss_a_kb, rss_b_kb; /* median peak RSS */
     verdict_t verdict;
 } comparison;
+
+/* The verdict of c against its own delta (c->delta): lets calibrate judge trials with the band
+ * it has just measured. compare_session sets c->verdict with it. */
+verdict_t compare_decide(const comparison *c);
 
 /* Noise band for a workload on this machine: the latest calibration, at least default_delta. */
 double compare_delta(sqlite3 *db, int64_t machine_id, const char *workload, double default_delta);
 
 /* Compares variant specs a and b in a session for every workload they share (or only
  * `workload` when non-NULL). *out is malloc'ed; returns the count, -1 on error.
- * force: allow a session whose runs span machine fingerprints (flag it in the output). */
+ * Whether the runs come from one machine is the caller's check (compare refuses otherwise
+ * unless --force). */
 int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
                     const char *workload, double default_delta, uint64_t seed, comparison **out);
 

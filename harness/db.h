@@ -6,6 +6,7 @@
 #define HAKBENCH_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define DB_DEFAULT_PATH "results/hakmem.db"

@@ -19,6 +19,8 @@ typedef struct {
     long mem_limit_kb;
     int cpu;                      /* pin to this CPU, -1 for none */
     int sample_ms;                /* RSS sampling period (default 10) */
+    int no_result_line;           /* 1: no RESULT line expected (a whole program under
+                                     hyperfine); exit 0 is then 'ok' */
 } exec_request;
 
 typedef struct {

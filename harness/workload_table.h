@@ -10,6 +10,8 @@ typedef struct {
     char name[64];
     int app;                      /* 1: whole program, timed with hyperfine */
     int threads;                  /* threads it uses; 1 = eligible for --metric instructions */
+    char program[256];            /* build/workloads/NAME; "" when the args start with the
+                                     program (kind 'cmd') or are a shell command (app) */
     char full_args[512];          /* command line after the program (or the app command) */
     char quick_args[512];
 } workload_def;

@@ -1,0 +1,314 @@
+/* alloc.c: the hak_* API (malloc, free, calloc, realloc and the aligned family) over the
+ * tiers: tiny and mid classes through the thread cache (front.h / tcache.h) or, for tiny
+ * classes with BOX_REFACTOR_DEFAULT=0, the locked reference path (legacy.h); large blocks
+ * through large.h. Owns argument checking, errno, the debug-build block checks and fault
+ * injection hooks. Calls front.h, tcache.h, legacy.h, large.h, superslab.h, segmap.h, fault.h. */
+#include "fault.h"
+#include "front.h"
+#include "large.h"
+#include "legacy.h"
+#include "segmap.h"
+#include "superslab.h"
+#include <errno.h>
+#include <string.h>
+
+#if !HAKMEM_BUILD_RELEASE
+/* Debug builds: a live bit per block catches double frees and frees of interior pointers. */
+static uint32_t block_index(const hak_slab *s, const void *p)
+{
+    return (uint32_t)((size_t)((const uint8_t *)p - s->start) / s->bsize);
+}
+
+static void debug_mark_live(void *p)
+{
+    hak_superslab *ss = hak_ss_of(p);
+    unsigned i = hak_ss_slab_index(ss, p);
+    uint32_t b = block_index(&ss->slabs[i], p);
+    atomic_fetch_or_explicit(&ss->live[i][b >> 3], (uint8_t)(1u << (b & 7)), memory_order_relaxed);
+}
+
+static void debug_check_block(const void *p, const char *what, bool clear)
+{
+    hak_superslab *ss = hak_ss_of(p);
+    unsigned i = hak_ss_slab_index(ss, p);
+    hak_slab *s = &ss->slabs[i];
+    const uint8_t *u = p;
+    if (ss->magic != HAK_SS_MAGIC || i >= ss->nslabs || s->state == HAK_SLAB_FREE || u < s->start ||
+        u >= s->end || (size_t)(u - s->start) % s->bsize != 0)
+        hak_fatal_ptr(what, "invalid pointer", p);
+    uint32_t b = block_index(s, p);
+    uint8_t bit = (uint8_t)(1u << (b & 7));
+    uint8_t old =
+        clear ? atomic_fetch_and_explicit(&ss->live[i][b >> 3], (uint8_t)~bit, memory_order_relaxed)
+              : atomic_load_explicit(&ss->live[i][b >> 3], memory_order_relaxed);
+    if (!(old & bit)) hak_fatal_ptr(what, "double free of", p);
+}
+#define DEBUG_MARK_LIVE(p) debug_mark_live(p)
+#define DEBUG_CHECK_BLOCK(p, what, clear) debug_check_block(p, what, clear)
+#else
+#define DEBUG_MARK_LIVE(p) ((void)0)
+#define DEBUG_CHECK_BLOCK(p, what, clear) ((void)0)
+#endif
+
+/* One block of tiny class cls, from whichever tiny path this build uses. The inline front
+ * counts its own hits and misses (stats.c adds them to malloc_calls), so a fast-path malloc
+ * pays for one counter increment, not two. */
+HAK_INLINE void *tiny_alloc(unsigned cls)
+{
+#if !BOX_REFACTOR_DEFAULT
+    /* No thread cache here, but the thread still needs its counters registered. */
+    if (HAK_UNLIKELY(!hak_tls_tcache.heap)) hak_tcache_heap();
+    HAK_STAT_INC(malloc_calls);
+    HAK_STAT_INC(slow_path_calls);
+    return hak_legacy_alloc(cls);
+#elif TINY_FAST_PATH_DEFAULT
+    return hak_front_alloc(cls);
+#else
+    HAK_STAT_INC(malloc_calls);
+    return hak_tcache_alloc(cls);
+#endif
+}
+
+static void *mid_alloc(unsigned cls)
+{
+    HAK_STAT_INC(malloc_calls);
+    HAK_STAT_INC(mid_allocs);
+    return hak_tcache_alloc(cls);
+}
+
+HAK_INLINE void *class_alloc(unsigned cls)
+{
+    return cls < HAK_TINY_NCLASS ? tiny_alloc(cls) : mid_alloc(cls);
+}
+
+static HAK_NOINLINE void *alloc_failed(void)
+{
+    HAK_GSTAT_ADD(failed_allocs, 1);
+    errno = ENOMEM;
+    return NULL;
+}
+
+static void *large_alloc(size_t size, size_t align, bool *fresh)
+{
+    HAK_STAT_INC(malloc_calls);
+    HAK_STAT_INC(slow_path_calls);
+    hak_ensure_init();
+    return hak_large_alloc(size, align, fresh);
+}
+
+HAK_INLINE void *alloc_checked(void *p)
+{
+    if (HAK_UNLIKELY(!p)) return alloc_failed();
+    DEBUG_MARK_LIVE(p);
+    return p;
+}
+
+/* Mid and large sizes, out of line so the tiny path needs no stack frame. */
+static HAK_NOINLINE void *malloc_above_tiny(size_t size)
+{
+    if (size <= HAK_MID_MAX) return alloc_checked(mid_alloc(hak_size_class(size)));
+    bool fresh;
+    void *p = large_alloc(size, 16, &fresh);
+    return p ? p : alloc_failed();
+}
+
+HAK_EXPORT void *hak_malloc(size_t size)
+{
+    hak_fault_on_malloc();
+    if (HAK_LIKELY(size <= HAK_TINY_MAX)) return alloc_checked(tiny_alloc(hak_tiny_class(size)));
+    return malloc_above_tiny(size);
+}
+
+static HAK_NOINLINE void free_foreign(void *p, const char *what)
+{
+    HAK_GSTAT_ADD(foreign_frees, 1);
+    hak_fatal_ptr(what, "invalid pointer", p);
+}
+
+HAK_EXPORT void hak_free(void *p)
+{
+    if (HAK_UNLIKELY(!p)) return;
+    unsigned kind = hak_segmap_kind(p);
+    /* A pointer into a SuperSlab's header is never a block: refuse it before it can reach a
+     * free list (one compare; the full block checks are debug-only). */
+    if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB && ((uintptr_t)p & HAK_SEG_MASK) >= HAK_SS_HDR_SIZE)) {
+        hak_superslab *ss = hak_ss_of(p);
+        unsigned i = hak_ss_slab_index(ss, p);
+        unsigned cls = ss->slab_cls[i];
+        DEBUG_CHECK_BLOCK(p, "free()", true);
+        if (cls < HAK_TINY_NCLASS) {
+#if FAULT_LEAK
+            HAK_STAT_INC(free_calls);
+#elif !BOX_REFACTOR_DEFAULT
+            HAK_STAT_INC(free_calls);
+            hak_legacy_free(&ss->slabs[i], p);
+#elif TINY_FAST_PATH_DEFAULT
+            hak_front_free(p, cls); /* counts fast_path_frees or free_calls itself */
+#else
+            HAK_STAT_INC(free_calls);
+            hak_tcache_free(p, cls);
+#endif
+            return;
+        }
+        HAK_STAT_INC(free_calls);
+        hak_tcache_free(p, cls);
+        return;
+    }
+    HAK_STAT_INC(free_calls);
+    if (kind == HAK_SEG_LARGE) {
+        hak_large_free(p);
+        return;
+    }
+    free_foreign(p, "free()");
+}
+
+static size_t usable_size(const void *p, const char *what)
+{
+    unsigned kind = hak_segmap_kind(p);
+    if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB && ((uintptr_t)p & HAK_SEG_MASK) >= HAK_SS_HDR_SIZE)) {
+        hak_superslab *ss = hak_ss_of(p);
+        DEBUG_CHECK_BLOCK(p, what, false);
+        return hak_class_size[ss->slab_cls[hak_ss_slab_index(ss, p)]];
+    }
+    if (kind == HAK_SEG_LARGE) return hak_large_usable(p);
+    free_foreign((void *)(uintptr_t)p, what);
+    return 0;
+}
+
+HAK_EXPORT size_t hak_malloc_usable_size(const void *p)
+{
+    return p ? usable_size(p, "malloc_usable_size()") : 0;
+}
+
+HAK_EXPORT void *hak_calloc(size_t n, size_t size)
+{
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) return alloc_failed();
+    if (total <= HAK_MID_MAX) {
+        void *p = hak_malloc(total);
+        if (p) memset(p, 0, total);
+        return p;
+    }
+    hak_fault_on_malloc();
+    bool fresh;
+    void *p = large_alloc(total, 16, &fresh);
+    if (!p) return alloc_failed();
+    if (!fresh) /* fresh mappings are already zero */
+        memset(p, 0, total);
+    return p;
+}
+
+HAK_EXPORT void *hak_realloc(void *p, size_t size)
+{
+    if (!p) return hak_malloc(size);
+    if (size == 0) { /* glibc's behaviour: free and return NULL */
+        hak_free(p);
+        return NULL;
+    }
+    size_t old = usable_size(p, "realloc()");
+    /* Keep the block when the new size fits and would not waste more than half of it. */
+    if (size <= old && size >= old / 2) return p;
+    /* A large block stays large in its own mapping: in place or moved by page remapping. */
+    if (size > HAK_MID_MAX && old > HAK_MID_MAX) {
+        void *q = hak_large_grow(p, size);
+        return q ? q : alloc_failed();
+    }
+    void *q = hak_malloc(size);
+    if (!q) return NULL;
+    memcpy(q, p, size < old ? size : old);
+    hak_free(p);
+    return q;
+}
+
+HAK_EXPORT void *hak_reallocarray(void *p, size_t n, size_t size)
+{
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) return alloc_failed();
+    return hak_realloc(p, total);
+}
+
+/* The aligned family. Classes serve alignments up to a page when their block size is a
+ * multiple of the alignment (slab starts are page-aligned), and larger ones with power-of-two
+ * block sizes (aligned to themselves); the rest are large blocks, aligned up to 1 MiB. */
+#define HAK_MAX_ALIGN ((size_t)1 << 20)
+
+static void *aligned_impl(size_t align, size_t size)
+{
+    if (align <= 16) return hak_malloc(size);
+    if (align > HAK_MAX_ALIGN || size > SIZE_MAX - align) return alloc_failed();
+    hak_fault_on_malloc();
+    size_t need = size < align && align > HAK_PAGE ? align : size;
+    if (need <= HAK_MID_MAX) {
+        unsigned cls = hak_size_class(need ? need : 1);
+        while (cls < HAK_NCLASS) {
+            uint32_t bs = hak_class_size[cls];
+            bool ok = align <= HAK_PAGE ? (bs & (align - 1)) == 0 : (bs & (bs - 1)) == 0;
+            if (ok) return alloc_checked(class_alloc(cls));
+            cls++;
+        }
+    }
+    bool fresh;
+    void *p = large_alloc(size, align, &fresh);
+    return p ? p : alloc_failed();
+}
+
+static bool is_pow2(size_t x)
+{
+    return x && (x & (x - 1)) == 0;
+}
+
+HAK_EXPORT int hak_posix_memalign(void **out, size_t align, size_t size)
+{
+    if (!is_pow2(align) || align % sizeof(void *) != 0) return EINVAL;
+    int saved = errno;
+    void *p = aligned_impl(align, size);
+    if (!p) {
+        errno = saved;
+        return ENOMEM;
+    }
+    *out = p;
+    return 0;
+}
+
+HAK_EXPORT void *hak_aligned_alloc(size_t align, size_t size)
+{
+    if (!is_pow2(align)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return aligned_impl(align, size);
+}
+
+HAK_EXPORT void *hak_memalign(size_t align, size_t size)
+{
+    if (align > SIZE_MAX / 2 + 1) {
+        errno = EINVAL;
+        return NULL;
+    }
+    /* glibc rounds a non-power-of-two alignment up to the next power of two. */
+    size_t a = 1;
+    while (a < align)
+        a <<= 1;
+    return aligned_impl(a, size);
+}
+
+HAK_EXPORT void *hak_valloc(size_t size)
+{
+    return aligned_impl(HAK_PAGE, size);
+}
+
+HAK_EXPORT void *hak_pvalloc(size_t size)
+{
+    if (size > SIZE_MAX - HAK_PAGE) return alloc_failed();
+    size_t rounded = size ? hak_align_up(size, HAK_PAGE) : HAK_PAGE;
+    return aligned_impl(HAK_PAGE, rounded);
+}
+
+HAK_EXPORT void hak_trim(void)
+{
+    hak_ensure_init();
+    hak_tcache_flush_all();
+    hak_orphans_reclaim();
+    hak_large_trim();
+    hak_ss_trim();
+}

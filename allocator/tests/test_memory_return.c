@@ -1,0 +1,207 @@
+/* Memory goes back to the OS: 1 GiB of small blocks (mixed tiny sizes) is allocated and freed,
+ * and resident memory (/proc/self/statm) must fall by at least 90% of the peak increase.
+ * The plain path (nothing called after the frees) is tested on its own, as is the case where
+ * another thread frees the blocks after the allocating thread exited (remote frees to orphaned
+ * slabs). Nothing special is called after the frees (no hak_trim): the plain path must return
+ * the memory by itself. Each case runs in a forked child under
+ * an address-space cap, so a leaking allocator fails the case instead of eating the machine. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "t_alloc.h"
+
+#define GIB ((size_t)1 << 30)
+#define TOTAL_BYTES GIB
+#define CAP_EXTRA (3 * GIB)
+#define CHILD_TIMEOUT_S 240
+#define FREE_STRIDE 7
+
+static const size_t sizes[] = {16, 24, 32, 48, 64, 64, 80, 96, 128, 160, 192, 256, 320, 512};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+/* Written by the child, read by the parent (MAP_SHARED). */
+struct rss_report {
+    size_t baseline, peak, after;
+    size_t blocks;
+};
+
+enum how_freed { FREED_BY_ALLOCATING_THREAD, FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT };
+
+struct job {
+    void **ptrs;
+    size_t count;
+    int failed;
+};
+
+static size_t rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (f == NULL) return 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+    fclose(f);
+    return resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static int cap_address_space(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (f == NULL || fscanf(f, "%lu", &pages) != 1) return -1;
+    fclose(f);
+    rlim_t cap = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + CAP_EXTRA;
+    struct rlimit rl = {cap, cap};
+    return setrlimit(RLIMIT_AS, &rl);
+}
+
+static void *allocate_all(void *arg)
+{
+    struct job *j = arg;
+    for (size_t i = 0; i < j->count; i++) {
+        size_t n = sizes[i % NSIZES];
+        char *p = T_MALLOC(n);
+        if (p == NULL) {
+            j->failed = 1;
+            j->count = i;
+            break;
+        }
+        p[0] = (char)i;
+        p[n - 1] = (char)i;
+        j->ptrs[i] = p;
+    }
+    return NULL;
+}
+
+/* Strided order: every slab stays partly used until the last pass. */
+static void *free_all(void *arg)
+{
+    struct job *j = arg;
+    for (size_t start = 0; start < FREE_STRIDE; start++)
+        for (size_t i = start; i < j->count; i += FREE_STRIDE)
+            T_FREE(j->ptrs[i]);
+    return NULL;
+}
+
+static int run_in_thread(void *(*fn)(void *), struct job *j)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, j) != 0) return -1;
+    return pthread_join(t, NULL);
+}
+
+static int measure(enum how_freed how, struct rss_report *out)
+{
+    if (cap_address_space() != 0) return 10;
+    size_t cycle = 0;
+    for (size_t i = 0; i < NSIZES; i++)
+        cycle += sizes[i];
+    size_t count = (TOTAL_BYTES + cycle - 1) / cycle * NSIZES;
+    /* The pointer array comes from mmap and is resident before the baseline is taken. */
+    void **ptrs = mmap(NULL, count * sizeof *ptrs, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (ptrs == MAP_FAILED) return 11;
+    struct job j = {ptrs, count, 0};
+    out->baseline = rss_bytes();
+    if (how == FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT) {
+        if (run_in_thread(allocate_all, &j) != 0) return 12;
+    } else {
+        allocate_all(&j);
+    }
+    if (j.failed) {
+        fprintf(stderr, "allocation failed after %zu blocks\n", j.count);
+        return 13;
+    }
+    out->peak = rss_bytes();
+    out->blocks = j.count;
+    if (how == FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT) {
+        if (run_in_thread(free_all, &j) != 0) return 12;
+    } else {
+        free_all(&j);
+    }
+    out->after = rss_bytes();
+    return 0;
+}
+
+struct child_arg {
+    enum how_freed how;
+    struct rss_report *report;
+};
+
+static int child(void *arg)
+{
+    struct child_arg *a = arg;
+    return measure(a->how, a->report);
+}
+
+static void expect_rss_returns(enum how_freed how)
+{
+    struct rss_report *rep =
+        mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(rep != MAP_FAILED);
+    memset(rep, 0, sizeof *rep);
+    struct child_arg a = {how, rep};
+    t_child_result r;
+    assert_int_equal(t_child_run(child, &a, CHILD_TIMEOUT_S, &r), 0);
+    struct rss_report got = *rep;
+    munmap(rep, sizeof *rep);
+    if (r.timed_out || !r.exited || r.exit_code != 0)
+        fail_msg("child %s %d; stderr:\n%s",
+                 r.timed_out  ? "timed out"
+                 : r.signaled ? "signal"
+                              : "exit",
+                 r.signaled ? r.sig : r.exit_code, r.err);
+    size_t grown = got.peak - got.baseline;
+    size_t kept = got.after > got.baseline ? got.after - got.baseline : 0;
+    print_message("%zu blocks: RSS baseline %zu MiB, peak %zu MiB, after free %zu MiB "
+                  "(%.1f%% of the increase kept)\n",
+                  got.blocks, got.baseline >> 20, got.peak >> 20, got.after >> 20,
+                  100.0 * (double)kept / (double)(grown ? grown : 1));
+    if (grown < TOTAL_BYTES / 2)
+        fail_msg("RSS grew by only %zu MiB for 1 GiB of blocks: the measurement is wrong",
+                 grown >> 20);
+    if (kept * 10 > grown)
+        fail_msg("RSS kept %zu MiB of a %zu MiB increase after freeing everything (limit 10%%)",
+                 kept >> 20, grown >> 20);
+}
+
+#ifdef T_EXPECT_HAKMEM
+static void allocator_under_test_is_hakmem(void **state)
+{
+    (void)state;
+    assert_true(t_hakmem_is_active());
+}
+#endif
+
+static void rss_drops_90_percent_after_freeing_1gib_of_small_blocks(void **state)
+{
+    (void)state;
+    expect_rss_returns(FREED_BY_ALLOCATING_THREAD);
+}
+
+static void rss_drops_90_percent_when_other_thread_frees_blocks_of_exited_thread(void **state)
+{
+    (void)state;
+    expect_rss_returns(FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#ifdef T_EXPECT_HAKMEM
+        cmocka_unit_test(allocator_under_test_is_hakmem),
+#endif
+        cmocka_unit_test(rss_drops_90_percent_after_freeing_1gib_of_small_blocks),
+        cmocka_unit_test(rss_drops_90_percent_when_other_thread_frees_blocks_of_exited_thread),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

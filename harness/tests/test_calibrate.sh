@@ -1,0 +1,48 @@
+#!/bin/sh
+# test-timeout: 300
+# hakbench calibrate: one quick A/A trial and one slow5 trial print the figures, store one
+# calibrations row and two 'calibrate' sessions (A/A under the twin name default.aa); bad
+# arguments exit 2 without measuring.
+set -u
+HAKBENCH=${HAKBENCH:-./hakbench}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() { # name, then a command that succeeds when the check holds
+    name=$1
+    shift
+    if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+db="$tmp/cal.db"
+q() { sqlite3 "$db" "$1"; }
+
+"$HAKBENCH" calibrate --help > "$tmp/help" 2>&1
+check "--help exits 0" [ $? -eq 0 ]
+check "--help names the figures" grep -q "false_positive_rate=" "$tmp/help"
+"$HAKBENCH" calibrate --trials 0 --db "$db" > /dev/null 2>&1
+check "--trials 0 exits 2" [ $? -eq 2 ]
+"$HAKBENCH" calibrate --bogus --db "$db" > /dev/null 2>&1
+check "an unknown option exits 2" [ $? -eq 2 ]
+"$HAKBENCH" calibrate --workload nosuch --trials 1 --db "$db" > /dev/null 2>"$tmp/err"
+check "an unknown workload exits 2" [ $? -eq 2 ]
+
+"$HAKBENCH" calibrate --workload larson --trials 1 --runs 3 --quick --seed 11 --db "$db" \
+    > "$tmp/out" 2> "$tmp/err"
+rc=$?
+cat "$tmp/out"
+check "a measured calibration exits 0 or 1" [ $rc -eq 0 -o $rc -eq 1 ]
+for key in delta aa_change_p95 aa_ci_halfwidth_median false_positive_rate power slow5_change_median \
+    seconds_per_comparison_median seconds_per_comparison_max; do
+    check "prints $key=" grep -q "^$key=-\{0,1\}[0-9]" "$tmp/out"
+done
+check "one A/A and one slow5 trial line" [ "$(grep -c '^trial  *[0-9]' "$tmp/out")" -eq 2 ]
+check "stores one calibration of larson" [ "$(q "SELECT count(*) FROM calibrations WHERE workload = 'larson' AND trials = 1")" = 1 ]
+check "the stored delta is at least 2%" [ "$(q "SELECT delta >= 0.02 FROM calibrations")" = 1 ]
+check "the stored figures match the printed ones" [ "$(q "SELECT printf('%.3f', power) FROM calibrations")" = "$(sed -n 's/^power=//p' "$tmp/out")" ]
+check "two calibrate sessions" [ "$(q "SELECT count(*) FROM sessions WHERE kind = 'calibrate'")" = 2 ]
+check "the A/A session measured default.aa" [ "$(q "SELECT count(*) > 0 FROM runs WHERE variant = 'default.aa' AND purpose = 'measure'")" = 1 ]
+check "the twin is the same library as default" [ "$(q "SELECT count(DISTINCT b.library_hash) FROM runs r JOIN builds b ON b.id = r.build_id WHERE r.variant IN ('default', 'default.aa') AND r.purpose = 'measure'")" = 1 ]
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
