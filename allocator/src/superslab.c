@@ -6,7 +6,7 @@
 #include <string.h>
 
 static pthread_mutex_t ss_lock = PTHREAD_MUTEX_INITIALIZER;
-static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {16, 18, 19};
+static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {16, 19}; /* tiny, mid */
 /* SuperSlabs with at least one free slab, per kind. */
 static hak_superslab *ss_avail[HAK_SS_KINDS];
 static unsigned ss_empty_count;
@@ -46,16 +46,6 @@ static void ss_list_remove(hak_superslab *ss)
 static uint32_t ss_all_free(const hak_superslab *ss)
 {
     return ss->nslabs == 32 ? 0xffffffffu : ((1u << ss->nslabs) - 1u);
-}
-
-/* The smallest slab size holding HAK_SS_MIN_BLOCKS blocks of cls, or the biggest. */
-static unsigned ss_kind_of(unsigned cls)
-{
-    unsigned k = 0;
-    while (k + 1 < HAK_SS_KINDS &&
-           ((size_t)1 << ss_kind_shift[k]) < (size_t)HAK_SS_MIN_BLOCKS * hak_class_size[cls])
-        k++;
-    return k;
 }
 
 /* delta slabs of ss became dirty (delta < 0: reused or decommitted). Pool lock held. */
@@ -133,7 +123,7 @@ static void ss_slab_range(hak_superslab *ss, unsigned i, uint32_t bsize, uint8_t
 
 hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner)
 {
-    unsigned kind = ss_kind_of(cls);
+    unsigned kind = cls >= HAK_TINY_NCLASS;
     pthread_mutex_lock(&ss_lock);
     unsigned i;
     hak_superslab *ss = ss_pick(kind, &i);

@@ -1,14 +1,8 @@
-/* superslab.h: a SuperSlab is a 2 MiB-aligned region cut into slabs of one size, by kind:
- * 32 x 64 KiB (blocks up to 16 KiB), 8 x 256 KiB (up to 64 KiB) or 4 x 512 KiB (bigger): the
- * smallest slab that holds at least 4 blocks. The header (first pages) holds the slab
- * descriptors, so any block finds its slab and class with a mask and a shift: no global lookup.
+/* superslab.h: a SuperSlab is a 2 MiB-aligned region cut into slabs: 32 x 64 KiB for tiny
+ * classes, 4 x 512 KiB for mid ones. The header (first pages) holds the slab descriptors, so
+ * any block finds its slab and class with a mask and a shift: no global lookup.
  * Owns the SuperSlab pool (one lock): slab hand-out and return, decommit of empty slabs, and
  * unmapping of empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP. Calls slab.h, segmap.h, os.h.
- *
- * Why slabs sized per class (as mimalloc sizes its pages: 64 KiB small, 512 KiB medium): a
- * class's slab goes back to the pool, to serve any other class, only once all its blocks are
- * free. A 512 KiB slab of 1280 B blocks (409 of them) practically never empties, so every class
- * in use pinned its own partly used, partly touched slab; small slabs empty and get recycled.
  *
  * Returned slabs are "dirty" (still committed) and are the first ones handed out again, so
  * committed memory is reused before fresh pages are touched: RSS grows only when no dirty slab
@@ -25,9 +19,8 @@
 #include "slab.h"
 
 #define HAK_SS_MAX_SLABS 32
-#define HAK_SS_KINDS 3           /* slab shifts 16, 18, 19: 64, 256, 512 KiB */
-#define HAK_SS_MIN_BLOCKS 4      /* blocks a slab must hold to be chosen for a class */
-#define HAK_SS_MAGIC 0x48414b53u /* "HAKS" */
+#define HAK_SS_KINDS 2                           /* tiny (64 KiB slabs), mid (512 KiB slabs) */
+#define HAK_SS_MAGIC 0x48414b53u                 /* "HAKS" */
 #define HAK_SS_DIRTY_MIN_BYTES ((size_t)1 << 20) /* dirty slabs always allowed before a sweep */
 
 typedef struct hak_superslab {
@@ -35,7 +28,7 @@ typedef struct hak_superslab {
     uint32_t magic;
     uint8_t slab_shift;
     uint8_t nslabs;
-    uint8_t kind; /* index into the slab shifts */
+    uint8_t kind; /* 0: tiny, 1: mid */
     uint8_t slab_cls[HAK_SS_MAX_SLABS];
     /* Pool bookkeeping, under the pool lock. */
     _Alignas(64) uint32_t free_mask; /* bit i: slab i is free */

@@ -59,16 +59,19 @@ check "baseline vs leaky: TL;DR names the memory cap kills" cap_kills
 section "$tmp/leaky.md" "## Failures" | head -n 8
 check "baseline vs leaky: Failures shows how RSS grew" grep -q '^RSS went from ' "$tmp/leaky.md"
 
-# 3. A variant slowed down in malloc: regression on larson, exit 1. Quick larson runs last
-# 0.3 s with two threads on two cores, so on a busy machine they swing by ±50%: two workloads
-# with a larger run budget (up to 18 pairs) keep the verdict from turning inconclusive.
-ab slow5 --quick --workloads larson,tiny_hot --runs 6 --out "$tmp/slow5.md" baseline slow5
-check "baseline vs slow5: exit 1" test $rc -eq 1
-section "$tmp/slow5.md" "## Results" | grep '^|'
-check "baseline vs slow5: larson is a regression" \
-  grep -qE '^\| larson \|.*\| \*\*regression\*\* \|$' "$tmp/slow5.md"
-leads() { section "$tmp/slow5.md" "## TL;DR" | sed -n 3p | grep -q 'slow5 is .*% slower than baseline'; }
-check "baseline vs slow5: TL;DR leads with the slowdown" leads
+# 3. A variant slowed down in malloc: a regression, exit 1. slow20 rather than slow5: slow5's
+# ~4% (measured on larson and tiny_hot) is inside what 12 quick pairs can resolve (95% CI
+# about ±6%), so the quick verdict on it is honestly "inconclusive"; calibrate measures the
+# harness's power for slow5 with full runs.
+ab slow20 --quick --out "$tmp/slow20.md" baseline slow20
+check "baseline vs slow20: exit 1" test $rc -eq 1
+section "$tmp/slow20.md" "## Results" | grep '^|'
+check "baseline vs slow20: larson is a regression" \
+  grep -qE '^\| larson \|.*\| \*\*regression\*\* \|$' "$tmp/slow20.md"
+check "baseline vs slow20: tiny_hot is a regression" \
+  grep -qE '^\| tiny\\_hot \|.*\| \*\*regression\*\* \|$' "$tmp/slow20.md"
+leads() { section "$tmp/slow20.md" "## TL;DR" | sed -n 3p | grep -q 'slow20 is .*% slower than baseline'; }
+check "baseline vs slow20: TL;DR leads with the slowdown" leads
 
 # 4. Bad input: a message and exit 2, before anything is measured.
 ab unknown --quick --out "$tmp/unknown.md" baseline fastpth
