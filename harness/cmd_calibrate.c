@@ -393,7 +393,7 @@ int cmd_calibrate(int argc, char **argv)
     printf("seconds_per_comparison_max=%.1f\n", max_s);
     printf("trials=%d\n", trials);
     /* Power is only "power for about 5%" when slow5 slowed the workload by about 5%. */
-    int sized = slow_change <= -SLOW5_NEAR / 2 && slow_change >= -2 * SLOW5_NEAR;
+    int sized = slow_change <= -SLOW5_NEAR / 2 && slow_change >= -1.5 * SLOW5_NEAR;
     if (!sized)
         printf("note: slow5 changed %s by %+.1f%% (median), not about %.0f%%: the power above "
                "is for that size of change; retune FAULT_DELAY_NS of slow5 in "

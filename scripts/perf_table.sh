@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
 done
 
 variants=system,jemalloc,mimalloc,tcmalloc,default
-workloads=larson,random_mixed,producer_consumer,mid_large_mt,fragmentation
+workloads=larson,random_mixed,tiny_hot,producer_consumer,thread_churn,mid_large_mt,fragmentation,realloc_grow,aligned
 cmd="./hakbench run --variants $variants --workloads $workloads --runs $runs --db $db"
 session=$($cmd | sed -n 's/^session \([0-9]\+\)$/\1/p' | tail -1)
 [ -n "$session" ] || { echo "perf_table: hakbench run did not report a session" >&2; exit 1; }

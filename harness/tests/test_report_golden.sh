@@ -12,27 +12,12 @@
 # Regenerate the golden file after an intended change of the report (or of compare's
 # statistics), then review the diff before committing it:
 #   UPDATE_GOLDEN=1 harness/tests/test_report_golden.sh && git diff harness/tests/golden/
-set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/lib.sh"
+root=$PWD
 hakbench=$root/hakbench
 fixture=$root/harness/tests/fixtures/report_session.sql
 golden=$root/harness/tests/golden/report_session.md
-passed=0 failed=0
-check() { # NAME COMMAND...: one case
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-  fi
-}
-[ -x "$hakbench" ] || { echo "FAIL: $hakbench is missing (run make)"; echo "0 passed, 1 failed"; exit 1; }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
 export GIT_AUTHOR_NAME="Hak Fixture" GIT_AUTHOR_EMAIL=fixture@hakmem.invalid
@@ -105,5 +90,4 @@ check "unwritable report path: says so" grep -q "report" err.txt
 "$hakbench" report --session 1 --db fixture.db --a nosuch --b e4cc7d0@baseline 2>err.txt
 check "unknown variant: exit 2 naming the session's variants" grep -q "f1130cc@fastpath" err.txt
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

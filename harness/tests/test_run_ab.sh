@@ -3,23 +3,7 @@
 # End-to-end tests of ./run_ab.sh, the A/B entry point: three quick comparisons through the
 # whole pipeline (make, hakbench run, hakbench report) and the bad inputs that must stop it with
 # a message and exit 2. Each quick comparison takes about a minute on 2 cores.
-set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # NAME COMMAND...: one case
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 # ab NAME ARGS...: runs run_ab.sh with its own database; sets rc, leaves stdout and stderr in
 # $tmp/NAME.out and $tmp/NAME.err.
@@ -91,5 +75,4 @@ check "bad --runs: exit 2 with a message" grep -q -- "--runs wants" "$tmp/args.e
 check "no database created for bad input" \
   test ! -e "$tmp/unwritable.db" -a ! -e "$tmp/readonly.db" -a ! -e "$tmp/args.db"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
