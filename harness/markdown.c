@@ -121,3 +121,24 @@ void md_times(char *buf, size_t len, double factor)
     else
         snprintf(buf, len, "%.2f\xc3\x97", factor);
 }
+
+static void put_or_dash(FILE *f, double v, void (*fmt)(char *, size_t, double))
+{
+    char buf[32];
+    if (isnan(v)) {
+        fputs("–", f);
+        return;
+    }
+    fmt(buf, sizeof buf, v);
+    fputs(buf, f);
+}
+
+void md_put_si(FILE *f, double v)
+{
+    put_or_dash(f, v, md_si);
+}
+
+void md_put_pct(FILE *f, double ratio_minus_one)
+{
+    put_or_dash(f, ratio_minus_one, md_pct);
+}

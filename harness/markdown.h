@@ -15,6 +15,9 @@ void md_si(char *buf, size_t len, double v);
 void md_pct(char *buf, size_t len, double ratio_minus_one);
 /* p-value: "< 0.001" or "0.034". */
 void md_p(char *buf, size_t len, double p);
+/* Write md_si / md_pct of v to f, or "–" when v is NaN (not measured). */
+void md_put_si(FILE *f, double v);
+void md_put_pct(FILE *f, double ratio_minus_one);
 /* A size in KiB: 512 -> "512 KiB", 40960 -> "40.0 MiB", 3145728 -> "3.00 GiB"; NAN -> "n/a". */
 void md_kib(char *buf, size_t len, double kib);
 /* A factor: 12.04 -> "12×", 1.347 -> "1.35×", 0.5 -> "0.50×"; NAN or infinite -> "n/a". */

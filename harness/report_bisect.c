@@ -27,17 +27,6 @@ static void commit_cell(FILE *f, const char *sha)
     if (revlist_commit_info(sha, &ci) == 0) md_cell(f, ci.subject);
 }
 
-static void change_cell(FILE *f, double change)
-{
-    char buf[32];
-    if (isnan(change)) {
-        fputs("–", f);
-        return;
-    }
-    md_pct(buf, sizeof buf, change);
-    fputs(buf, f);
-}
-
 static void write_steps(FILE *f, const bisect_result *r)
 {
     fputs("| step | commit | verdict | compare | change | runs | session |\n"
@@ -51,7 +40,7 @@ static void write_steps(FILE *f, const bisect_result *r)
             fprintf(f, "| %d | ", s->step + 1);
         commit_cell(f, s->revision);
         fprintf(f, " | **%s** | %s | ", step_verdict_name(s->verdict), s->detail);
-        change_cell(f, s->change);
+        md_put_pct(f, s->change);
         fprintf(f, " | %d | ", s->runs);
         if (s->session_id > 0)
             fprintf(f, "%lld |\n", (long long)s->session_id);

@@ -12,28 +12,6 @@
 #include "revlist.h"
 #include "stats.h"
 
-static void si(FILE *f, double v)
-{
-    char buf[32];
-    if (isnan(v)) {
-        fputs("–", f);
-        return;
-    }
-    md_si(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
-static void pct(FILE *f, double v)
-{
-    char buf[32];
-    if (isnan(v)) {
-        fputs("–", f);
-        return;
-    }
-    md_pct(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
 static int count_new_regressions(const nightly_data *d)
 {
     int n = 0;
@@ -107,19 +85,19 @@ static void write_deltas(FILE *f, const nightly_data *d)
         fputs(" | ", f);
         if (!x->has_previous) {
             fputs("– | ", f);
-            si(f, c->median_b);
+            md_put_si(f, c->median_b);
             fputs(" | – | – | – | – | not in the previous nightly |\n", f);
             continue;
         }
-        si(f, c->median_a);
+        md_put_si(f, c->median_a);
         fputs(" | ", f);
-        si(f, c->median_b);
+        md_put_si(f, c->median_b);
         fputs(" | ", f);
-        pct(f, c->change);
+        md_put_pct(f, c->change);
         fputs(" | ", f);
-        pct(f, c->ci_lo);
+        md_put_pct(f, c->ci_lo);
         fputs(" … ", f);
-        pct(f, c->ci_hi);
+        md_put_pct(f, c->ci_hi);
         char p[32];
         md_p(p, sizeof p, c->p);
         fprintf(f, " | %s | %d+%d", p, c->n_a + c->failed_a, c->n_b + c->failed_b);
@@ -149,11 +127,11 @@ static void write_change_points(FILE *f, const nightly_history *h)
         fprintf(f, "%s%.10s", k ? "; " : "", h->date[at]);
         if (h->revision[at][0]) fprintf(f, " (`%.10s`)", h->revision[at]);
         fputs(": ", f);
-        si(f, before);
+        md_put_si(f, before);
         fputs(" → ", f);
-        si(f, after);
+        md_put_si(f, after);
         fputs(" (", f);
-        pct(f, after / before - 1);
+        md_put_pct(f, after / before - 1);
         fputc(')', f);
     }
 }
@@ -176,7 +154,7 @@ static void write_history(FILE *f, const nightly_data *d, const char *report_pat
         fputs(" | ", f);
         md_cell(f, h->workload);
         fprintf(f, " | %d | ", h->n);
-        si(f, h->n ? h->median[h->n - 1] : NAN);
+        md_put_si(f, h->n ? h->median[h->n - 1] : NAN);
         fputs(" | ", f);
         write_change_points(f, h);
         fputs(" |\n", f);
