@@ -2,7 +2,7 @@
  * builds with -DHAKMEM_NO_OVERRIDE export only the hak_* names (sanitizer test builds).
  *
  * Map of the allocator, from the request down to the OS:
- *   size class   size -> tiny class (<= 1 KiB), mid span class (<= HAK_MID_MAX), or large
+ *   size class   size -> tiny class (<= 1 KiB), mid class (<= 8 KiB), span (<= 1 MiB), or large
  *   thread cache per-thread, per-class front cache, batch refill / flush
  *   slab         64 KiB run of same-class blocks: owner thread, local and remote free lists
  *   SuperSlab    2 MiB-aligned region of slabs; a mask of any block address finds it
@@ -53,6 +53,9 @@ void hak_trim(void);
     X(superslabs_mapped)                                                                           \
     X(superslabs_returned)                                                                         \
     X(mid_allocs)                                                                                  \
+    X(span_allocs)                                                                                 \
+    X(span_regions_mapped)                                                                         \
+    X(span_regions_returned)                                                                       \
     X(large_allocs)                                                                                \
     X(large_cache_hits)                                                                            \
     X(mmap_calls)                                                                                  \

@@ -1,13 +1,15 @@
 /* alloc.c: the hak_* API (malloc, free, calloc, realloc and the aligned family) over the
  * tiers: tiny and mid classes through the thread cache (front.h / tcache.h) or, for tiny
- * classes with BOX_REFACTOR_DEFAULT=0, the locked reference path (legacy.h); large blocks
- * through large.h. Owns argument checking, errno, the debug-build block checks and fault
- * injection hooks. Calls front.h, tcache.h, legacy.h, large.h, superslab.h, segmap.h, fault.h. */
+ * classes with BOX_REFACTOR_DEFAULT=0, the locked reference path (legacy.h); page runs up to
+ * 1 MiB through span.h; large blocks through large.h. Owns argument checking, errno, the
+ * debug-build block checks and fault injection hooks. Calls front.h, tcache.h, legacy.h,
+ * span.h, large.h, superslab.h, segmap.h, fault.h. */
 #include "fault.h"
 #include "front.h"
 #include "large.h"
 #include "legacy.h"
 #include "segmap.h"
+#include "span.h"
 #include "superslab.h"
 #include <errno.h>
 #include <string.h>
@@ -88,11 +90,17 @@ static HAK_NOINLINE void *alloc_failed(void)
     return NULL;
 }
 
-static void *large_alloc(size_t size, size_t align, bool *fresh)
+/* Blocks above the classes: page runs up to HAK_SPAN_MAX, their own mappings beyond.
+ * align: a power of two up to HAK_MAX_ALIGN. */
+static void *big_alloc(size_t size, size_t align, bool *fresh)
 {
     HAK_STAT_INC(malloc_calls);
     HAK_STAT_INC(slow_path_calls);
     hak_ensure_init();
+    if (size <= HAK_SPAN_MAX) {
+        HAK_STAT_INC(span_allocs);
+        return hak_span_alloc(size, align, fresh);
+    }
     return hak_large_alloc(size, align, fresh);
 }
 
@@ -108,7 +116,7 @@ static HAK_NOINLINE void *malloc_above_tiny(size_t size)
 {
     if (size <= HAK_MID_MAX) return alloc_checked(mid_alloc(hak_size_class(size)));
     bool fresh;
-    void *p = large_alloc(size, 16, &fresh);
+    void *p = big_alloc(size, 16, &fresh);
     return p ? p : alloc_failed();
 }
 
@@ -155,6 +163,10 @@ HAK_EXPORT void hak_free(void *p)
         return;
     }
     HAK_STAT_INC(free_calls);
+    if (kind == HAK_SEG_SPAN) {
+        hak_span_free(p);
+        return;
+    }
     if (kind == HAK_SEG_LARGE) {
         hak_large_free(p);
         return;
@@ -170,6 +182,7 @@ static size_t usable_size(const void *p, const char *what)
         DEBUG_CHECK_BLOCK(p, what, false);
         return hak_class_size[ss->slab_cls[hak_ss_slab_index(ss, p)]];
     }
+    if (kind == HAK_SEG_SPAN) return hak_span_usable(p, what);
     if (kind == HAK_SEG_LARGE) return hak_large_usable(p);
     free_foreign((void *)(uintptr_t)p, what);
     return 0;
@@ -191,9 +204,9 @@ HAK_EXPORT void *hak_calloc(size_t n, size_t size)
     }
     hak_fault_on_malloc();
     bool fresh;
-    void *p = large_alloc(total, 16, &fresh);
+    void *p = big_alloc(total, 16, &fresh);
     if (!p) return alloc_failed();
-    if (!fresh) /* fresh mappings are already zero */
+    if (!fresh) /* pages the OS zeroed and nobody wrote */
         memset(p, 0, total);
     return p;
 }
@@ -208,8 +221,13 @@ HAK_EXPORT void *hak_realloc(void *p, size_t size)
     size_t old = usable_size(p, "realloc()");
     /* Keep the block when the new size fits and would not waste more than half of it. */
     if (size <= old && size >= old / 2) return p;
+    unsigned kind = hak_segmap_kind(p);
+    /* A page run grows into the free pages after it, or shrinks, without copying. */
+    if (kind == HAK_SEG_SPAN && size > HAK_MID_MAX && size <= HAK_SPAN_MAX &&
+        hak_span_resize(p, size))
+        return p;
     /* A large block stays large in its own mapping: in place or moved by page remapping. */
-    if (size > HAK_MID_MAX && old > HAK_MID_MAX) {
+    if (kind == HAK_SEG_LARGE && size > HAK_SPAN_MAX) {
         void *q = hak_large_grow(p, size);
         return q ? q : alloc_failed();
     }
@@ -229,7 +247,8 @@ HAK_EXPORT void *hak_reallocarray(void *p, size_t n, size_t size)
 
 /* The aligned family. Classes serve alignments up to a page when their block size is a
  * multiple of the alignment (slab starts are page-aligned), and larger ones with power-of-two
- * block sizes (aligned to themselves); the rest are large blocks, aligned up to 1 MiB. */
+ * block sizes (aligned to themselves); the rest are page runs or large blocks, aligned up to
+ * 1 MiB. */
 #define HAK_MAX_ALIGN ((size_t)1 << 20)
 
 static void *aligned_impl(size_t align, size_t size)
@@ -248,7 +267,7 @@ static void *aligned_impl(size_t align, size_t size)
         }
     }
     bool fresh;
-    void *p = large_alloc(size, align, &fresh);
+    void *p = big_alloc(size, align, &fresh);
     return p ? p : alloc_failed();
 }
 
@@ -310,5 +329,6 @@ HAK_EXPORT void hak_trim(void)
     hak_tcache_flush_all();
     hak_orphans_reclaim();
     hak_large_trim();
+    hak_span_trim();
     hak_ss_trim();
 }

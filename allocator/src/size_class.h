@@ -2,7 +2,9 @@
  * Owns the class tables. Calls nothing.
  *
  * Classes: 16-byte steps up to 128 B (8 classes), then 4 classes per power of two up to
- * HAK_MID_MAX (256 KiB). Tiny = classes up to 1 KiB (20 classes); mid = above 1 KiB (32 classes).
+ * HAK_MID_MAX (8 KiB). Tiny = classes up to 1 KiB (20 classes); mid = above 1 KiB (12 classes).
+ * Bigger sizes have no class: they are runs of whole pages (span.h), where any size reuses
+ * any freed run.
  * Why: a block is at most 1.25x the smallest request it serves above 128 B (the next class is
  * 1/4 of a doubling away), so internal fragmentation stays under 20% of the block; below 128 B
  * the 16-byte step keeps the waste under 16 bytes, and 16 is the alignment malloc must give.
@@ -13,17 +15,16 @@
 #include "internal.h"
 
 #define HAK_TINY_MAX ((size_t)1024)
-#define HAK_MID_MAX ((size_t)256 * 1024)
+#define HAK_MID_MAX ((size_t)8 * 1024)
 #define HAK_TINY_NCLASS 20
-#define HAK_NCLASS 52
+#define HAK_NCLASS 32
 
 extern const uint8_t hak_tiny_class_of[HAK_TINY_MAX / 16 + 1];
 extern const uint32_t hak_class_size[HAK_NCLASS];
 /* Thread-cache capacity and refill batch per class: TCACHE_CAPACITY and REFILL_BATCH, scaled
  * down so one class never caches more than HAK_TCACHE_CLASS_BYTES (tiny classes, at least 2
  * blocks) or HAK_TCACHE_MID_CLASS_BYTES (mid classes, at least 1 block). Mid blocks are few per
- * page, so every cached one is resident memory no other class can use: with 32 mid classes a
- * 64 KiB-per-class budget let a thread pin megabytes (realloc_grow walks them all). */
+ * page, so every cached one is resident memory no other class can use. */
 extern uint16_t hak_class_cap[HAK_NCLASS];
 extern uint16_t hak_class_batch[HAK_NCLASS];
 #define HAK_TCACHE_CLASS_BYTES ((size_t)64 * 1024)

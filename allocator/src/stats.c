@@ -42,6 +42,8 @@ static bool counter_is_global(int i)
     case HAK_C_slabs_returned:
     case HAK_C_superslabs_mapped:
     case HAK_C_superslabs_returned:
+    case HAK_C_span_regions_mapped:
+    case HAK_C_span_regions_returned:
     case HAK_C_mmap_calls:
     case HAK_C_munmap_calls:
     case HAK_C_madvise_calls:

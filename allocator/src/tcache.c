@@ -1,5 +1,6 @@
 /* tcache.c: the per-thread cache of free blocks (see tcache.h). */
 #include "tcache.h"
+#include "span.h"
 #include "superslab.h"
 #include <pthread.h>
 
@@ -19,6 +20,7 @@ static HAK_NOINLINE hak_heap *tcache_attach(void)
     if (!h) return NULL;
     tc->heap = h;
     if (hak_thread_key_ok) pthread_setspecific(hak_thread_key, h);
+    hak_span_thread_attach();
     for (unsigned c = 0; c < HAK_NCLASS; c++)
         tc->bins[c].cap = hak_class_cap[c];
     return h;
@@ -135,6 +137,7 @@ void hak_tcache_thread_exit(void *unused)
     hak_heap *h = tc->heap;
     if (!h) return;
     hak_tcache_flush_all();
+    hak_span_thread_exit();
     for (unsigned c = 0; c < HAK_NCLASS; c++)
         tc->bins[c].cap = 0;
     tc->exiting = true;

@@ -2,8 +2,8 @@
  * a count and a capacity (hak_class_cap). Refilled in batches from the thread's heap and
  * flushed in batches back to the slabs when full. cap stays 0 until the thread has a heap,
  * so the inline fast path (front.h) needs no "initialised?" test: a full bin sends it here.
- * Owns the per-thread cache and counters (initial-exec TLS) and the thread-exit hook.
- * Calls heap.h. */
+ * Owns the per-thread cache and counters (initial-exec TLS) and the thread-exit hook, which
+ * also hands back the thread's cached page runs. Calls heap.h, span.h (attach and exit). */
 #ifndef HAKMEM_TCACHE_H
 #define HAKMEM_TCACHE_H
 

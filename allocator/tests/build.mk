@@ -66,6 +66,7 @@ $(call alloc_tests,test_stress_mt,rel counters asan tsan glibc)
 $(call alloc_tests,test_fork,rel asan glibc)
 $(call alloc_tests,test_thread_exit,rel asan tsan glibc)
 $(call alloc_tests,test_memory_return,rel glibc)
+$(call alloc_tests,test_page_runs,rel preload asan tsan glibc)
 $(call alloc_tests,test_stats_file,counters counters_preload)
 
 # The C++ program the preload script runs (glibc-linked, like any program users preload into).

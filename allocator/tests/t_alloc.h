@@ -49,9 +49,10 @@
 #define T_SANITIZED 0
 #endif
 
-/* Tier boundaries named in the allocator's spec (tiny <= 1 KiB, mid <= 256 KiB, large beyond). */
+/* Tier boundaries (tiny <= 1 KiB, mid classes <= 8 KiB, page runs <= 1 MiB, large beyond). */
 #define T_TINY_MAX ((size_t)1024)
-#define T_MID_MAX ((size_t)256 * 1024)
+#define T_MID_MAX ((size_t)8 * 1024)
+#define T_SPAN_MAX ((size_t)1024 * 1024)
 
 /* Fills / checks n bytes at p with a pattern derived from (owner, size, seq): two live blocks
  * never share a pattern, so an overlap or a stray write shows up at verification. */

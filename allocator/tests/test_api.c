@@ -20,19 +20,14 @@
 #define MIB ((size_t)1 << 20)
 
 /* Sizes on both sides of each tier boundary, plus a few in the middle of each tier. */
+/* clang-format off */
 static const size_t tier_sizes[] = {
-    1,          8,
-    15,         16,
-    17,         24,
-    100,        512,
-    1000,       T_TINY_MAX - 1,
-    T_TINY_MAX, T_TINY_MAX + 1,
-    1040,       4096,
-    5000,       65535,
-    65536,      T_MID_MAX - 1,
-    T_MID_MAX,  T_MID_MAX + 1,
-    MIB,        3 * MIB + 7,
+    1, 8, 15, 16, 17, 24, 100, 512, 1000,            /* tiny */
+    T_TINY_MAX - 1, T_TINY_MAX, T_TINY_MAX + 1, 1040, 4096, 5000, /* mid classes */
+    T_MID_MAX - 1, T_MID_MAX, T_MID_MAX + 1, 65535, 65536,        /* page runs */
+    T_SPAN_MAX - 1, T_SPAN_MAX, T_SPAN_MAX + 1, 3 * MIB + 7,      /* large */
 };
+/* clang-format on */
 
 /* Sizes no allocator can serve; volatile so the compiler cannot reason about the calls. */
 static const volatile size_t impossible_sizes[] = {
@@ -281,7 +276,7 @@ static void realloc_growth_chain_keeps_prefix_in_both_directions(void **state)
 static void realloc_of_aligned_block_preserves_contents(void **state)
 {
     (void)state;
-    static const size_t to_sizes[] = {8, 700, 5000, T_MID_MAX + 1, 2 * MIB};
+    static const size_t to_sizes[] = {8, 700, 5000, T_MID_MAX + 1, 300 * 1024, 2 * MIB};
     uint64_t seq = 0;
     for (size_t align = 16; align <= MIB; align *= 4) {
         for (size_t s = 0; s < COUNT(tier_sizes); s++) {

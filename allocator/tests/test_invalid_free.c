@@ -1,6 +1,8 @@
 /* Frees hakmem must refuse. Each case runs in a forked child that must die of SIGABRT with a
  * message naming the pointer, rather than corrupt the heap, crash elsewhere or carry on:
- *   every build   a pointer hakmem never allocated -> "hakmem: free(): invalid pointer 0x..."
+ *   every build   a pointer hakmem never allocated -> "hakmem: free(): invalid pointer 0x...";
+ *                 double and interior frees of page runs (8 KiB-1 MiB blocks), except a
+ *                 double free by another thread of a run in the first thread's cache
  *   -DT_DEBUG_CHECKS (linked with the HAKMEM_BUILD_RELEASE=0 library): double frees and frees
  *                 of interior pointers, in each tier, also when another thread makes them.
  * Valid frees must never trip the checks (the first case). */
@@ -122,7 +124,6 @@ static void free_of_foreign_mmap_address_aborts_with_invalid_pointer(void **stat
     munmap(region, 6 * MIB);
 }
 
-#ifdef T_DEBUG_CHECKS
 /* Shared with the child (MAP_SHARED), which reports the pointer it passes to free. */
 struct bad_free {
     size_t size;
@@ -182,6 +183,27 @@ static void expect_bad_free_aborts(size_t size, size_t offset)
     expect_bad_free_aborts_from(size, offset, 0, 0);
 }
 
+/* Page runs (8 KiB-1 MiB) know their live blocks, so every build catches these; a double
+ * free by another thread while the block sits in the first thread's cache of small runs is
+ * caught by debug builds only (they have no such cache). */
+static void double_free_of_page_run_aborts_naming_pointer(void **state)
+{
+    (void)state;
+    expect_bad_free_aborts(20000, 0);
+    expect_bad_free_aborts(300 * 1024, 0);
+    expect_bad_free_aborts_from(300 * 1024, 0, 0, 1);
+    expect_bad_free_aborts_from(20000, 0, 1, 0);
+}
+
+static void interior_free_of_page_run_aborts_naming_pointer(void **state)
+{
+    (void)state;
+    expect_bad_free_aborts(20000, 16);
+    expect_bad_free_aborts(300 * 1024, 64 * 1024);
+    expect_bad_free_aborts_from(300 * 1024, 4096, 0, 1);
+}
+
+#ifdef T_DEBUG_CHECKS
 static void double_free_of_tiny_block_aborts_naming_pointer(void **state)
 {
     (void)state;
@@ -191,7 +213,7 @@ static void double_free_of_tiny_block_aborts_naming_pointer(void **state)
 static void double_free_of_mid_block_aborts_naming_pointer(void **state)
 {
     (void)state;
-    expect_bad_free_aborts(20000, 0);
+    expect_bad_free_aborts(5000, 0);
 }
 
 static void double_free_of_large_block_aborts_naming_pointer(void **state)
@@ -205,6 +227,7 @@ static void double_free_by_other_thread_aborts_naming_pointer(void **state)
 {
     (void)state;
     expect_bad_free_aborts_from(48, 0, 0, 1);
+    expect_bad_free_aborts_from(5000, 0, 0, 1);
     expect_bad_free_aborts_from(20000, 0, 0, 1);
     expect_bad_free_aborts_from(4 * MIB, 0, 0, 1);
 }
@@ -214,6 +237,7 @@ static void double_free_after_remote_free_aborts_naming_pointer(void **state)
 {
     (void)state;
     expect_bad_free_aborts_from(48, 0, 1, 0);
+    expect_bad_free_aborts_from(5000, 0, 1, 0);
     expect_bad_free_aborts_from(20000, 0, 1, 0);
     expect_bad_free_aborts_from(4 * MIB, 0, 1, 0);
 }
@@ -233,7 +257,7 @@ static void interior_free_of_tiny_block_aborts_naming_pointer(void **state)
 static void interior_free_of_mid_block_aborts_naming_pointer(void **state)
 {
     (void)state;
-    expect_bad_free_aborts(20000, 16);
+    expect_bad_free_aborts(5000, 16);
 }
 
 static void interior_free_of_large_block_aborts_naming_pointer(void **state)
@@ -259,6 +283,8 @@ int main(void)
         cmocka_unit_test(free_of_stack_address_aborts_with_invalid_pointer),
         cmocka_unit_test(free_of_static_array_address_aborts_with_invalid_pointer),
         cmocka_unit_test(free_of_foreign_mmap_address_aborts_with_invalid_pointer),
+        cmocka_unit_test(double_free_of_page_run_aborts_naming_pointer),
+        cmocka_unit_test(interior_free_of_page_run_aborts_naming_pointer),
 #ifdef T_DEBUG_CHECKS
         cmocka_unit_test(double_free_of_tiny_block_aborts_naming_pointer),
         cmocka_unit_test(double_free_of_mid_block_aborts_naming_pointer),

@@ -1,5 +1,6 @@
-/* Memory goes back to the OS: 1 GiB of small blocks (mixed tiny sizes) is allocated and freed,
- * and resident memory (/proc/self/statm) must fall by at least 90% of the peak increase.
+/* Memory goes back to the OS: 1 GiB of small blocks (mixed tiny sizes), or of page runs
+ * (8 KiB-1 MiB, every page written), is allocated and freed, and resident memory
+ * (/proc/self/statm) must fall by at least 90% of the peak increase.
  * The plain path (nothing called after the frees) is tested on its own, as is the case where
  * another thread frees the blocks after the allocating thread exited (remote frees to orphaned
  * slabs). Nothing special is called after the frees (no hak_trim): the plain path must return
@@ -26,8 +27,12 @@
 #define CHILD_TIMEOUT_S 240
 #define FREE_STRIDE 7
 
-static const size_t sizes[] = {16, 24, 32, 48, 64, 64, 80, 96, 128, 160, 192, 256, 320, 512};
-#define NSIZES (sizeof sizes / sizeof sizes[0])
+static const size_t small_sizes[] = {16, 24, 32, 48, 64, 64, 80, 96, 128, 160, 192, 256, 320, 512};
+static const size_t page_run_sizes[] = {9000, 20000, 65536, 100000, 300 * 1024, 1000000};
+#define COUNT(a) (sizeof a / sizeof a[0])
+/* The set of the case being run (each case runs in its own child). */
+static const size_t *sizes = small_sizes;
+static size_t nsizes = COUNT(small_sizes);
 
 /* Written by the child, read by the parent (MAP_SHARED). */
 struct rss_report {
@@ -68,13 +73,14 @@ static void *allocate_all(void *arg)
 {
     struct job *j = arg;
     for (size_t i = 0; i < j->count; i++) {
-        size_t n = sizes[i % NSIZES];
+        size_t n = sizes[i % nsizes];
         char *p = T_MALLOC(n);
         if (p == NULL) {
             j->failed = 1;
             j->count = i;
             break;
         }
+        if (n > 4096) memset(p, (int)i, n);
         p[0] = (char)i;
         p[n - 1] = (char)i;
         j->ptrs[i] = p;
@@ -103,9 +109,9 @@ static int measure(enum how_freed how, struct rss_report *out)
 {
     if (cap_address_space() != 0) return 10;
     size_t cycle = 0;
-    for (size_t i = 0; i < NSIZES; i++)
+    for (size_t i = 0; i < nsizes; i++)
         cycle += sizes[i];
-    size_t count = (TOTAL_BYTES + cycle - 1) / cycle * NSIZES;
+    size_t count = (TOTAL_BYTES + cycle - 1) / cycle * nsizes;
     /* The pointer array comes from mmap and is resident before the baseline is taken. */
     void **ptrs = mmap(NULL, count * sizeof *ptrs, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -134,22 +140,26 @@ static int measure(enum how_freed how, struct rss_report *out)
 
 struct child_arg {
     enum how_freed how;
+    const size_t *sizes;
+    size_t nsizes;
     struct rss_report *report;
 };
 
 static int child(void *arg)
 {
     struct child_arg *a = arg;
+    sizes = a->sizes;
+    nsizes = a->nsizes;
     return measure(a->how, a->report);
 }
 
-static void expect_rss_returns(enum how_freed how)
+static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nset)
 {
     struct rss_report *rep =
         mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     assert_true(rep != MAP_FAILED);
     memset(rep, 0, sizeof *rep);
-    struct child_arg a = {how, rep};
+    struct child_arg a = {how, set, nset, rep};
     t_child_result r;
     assert_int_equal(t_child_run(child, &a, CHILD_TIMEOUT_S, &r), 0);
     struct rss_report got = *rep;
@@ -185,13 +195,26 @@ static void allocator_under_test_is_hakmem(void **state)
 static void rss_drops_90_percent_after_freeing_1gib_of_small_blocks(void **state)
 {
     (void)state;
-    expect_rss_returns(FREED_BY_ALLOCATING_THREAD);
+    expect_rss_returns(FREED_BY_ALLOCATING_THREAD, small_sizes, COUNT(small_sizes));
 }
 
 static void rss_drops_90_percent_when_other_thread_frees_blocks_of_exited_thread(void **state)
 {
     (void)state;
-    expect_rss_returns(FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT);
+    expect_rss_returns(FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT, small_sizes, COUNT(small_sizes));
+}
+
+static void rss_drops_90_percent_after_freeing_1gib_of_page_runs(void **state)
+{
+    (void)state;
+    expect_rss_returns(FREED_BY_ALLOCATING_THREAD, page_run_sizes, COUNT(page_run_sizes));
+}
+
+static void rss_drops_90_percent_when_other_thread_frees_page_runs(void **state)
+{
+    (void)state;
+    expect_rss_returns(FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT, page_run_sizes,
+                       COUNT(page_run_sizes));
 }
 
 int main(void)
@@ -202,6 +225,8 @@ int main(void)
 #endif
         cmocka_unit_test(rss_drops_90_percent_after_freeing_1gib_of_small_blocks),
         cmocka_unit_test(rss_drops_90_percent_when_other_thread_frees_blocks_of_exited_thread),
+        cmocka_unit_test(rss_drops_90_percent_after_freeing_1gib_of_page_runs),
+        cmocka_unit_test(rss_drops_90_percent_when_other_thread_frees_page_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,15 +55,17 @@ static uint64_t rng_next(uint64_t *s)
     return *s;
 }
 
-/* Mostly tiny, some mid, a few large: all tiers and their boundaries get traffic. */
+/* Mostly tiny, some mid classes and page runs, a few large: all tiers and their boundaries
+ * get traffic. */
 static size_t pick_size(uint64_t r)
 {
     unsigned pct = (unsigned)(r % 1000);
     r /= 1000;
     if (pct < 800) return 1 + r % T_TINY_MAX;
-    if (pct < 970) return T_TINY_MAX + 1 + r % (64 * 1024);
-    if (pct < 995) return 64 * 1024 + r % (T_MID_MAX - 64 * 1024 + 2);
-    return T_MID_MAX + 1 + r % (1024 * 1024);
+    if (pct < 900) return T_TINY_MAX + 1 + r % (T_MID_MAX - T_TINY_MAX + 1);
+    if (pct < 970) return T_MID_MAX - 8 + r % (64 * 1024);
+    if (pct < 995) return 64 * 1024 + r % (T_SPAN_MAX - 64 * 1024 + 2);
+    return T_SPAN_MAX + 1 + r % (1024 * 1024);
 }
 
 static void report(const char *what, const struct block *b, size_t offset)
