@@ -165,53 +165,35 @@ static void heap_collect_full(hak_heap *h, unsigned cls)
     }
 }
 
-/* Takes free blocks from the partial slabs (remote frees to full slabs included) until total
- * reaches n; slabs left without free blocks move to the full list. Partial slabs never have
- * fresh memory: only the active slab does. */
-static unsigned heap_take_partial(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max,
-                                  unsigned total)
+static hak_slab *heap_next_slab(hak_heap *h, unsigned cls)
 {
     uint32_t gen = atomic_load_explicit(&h->remote_gen[cls], memory_order_relaxed);
     if (gen != h->seen_gen[cls]) {
         h->seen_gen[cls] = gen;
         heap_collect_full(h, cls);
     }
-    hak_slab *s;
-    while (total < n && (s = h->partial[cls])) {
-        total += hak_slab_take_free(s, list, n - total, max - total);
-        if (!s->local) {
-            list_remove(&h->partial[cls], s);
-            s->state = HAK_SLAB_FULL;
-            list_push(&h->full[cls], s);
-        }
-    }
-    return total;
+    hak_slab *s = list_pop(&h->partial[cls]);
+    if (s) return s;
+    if ((s = heap_adopt_orphan(h, cls))) return s;
+    return hak_ss_acquire(cls, h);
 }
 
-/* Free blocks anywhere in the class come before fresh memory: touching fresh pages is what
- * raises RSS, and a class that bumps its active slab while other slabs hold free blocks ends
- * up with every slab fully touched (the mid classes have 2-400 blocks per slab). */
 unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max)
 {
     HAK_STAT_INC(refills);
     unsigned total = 0;
-    hak_slab *s = h->active[cls];
-    if (s) total = hak_slab_take_free(s, list, n, max);
-    if (total < n) total = heap_take_partial(h, cls, list, n, max, total);
-    while (total < n) {
-        if (s && hak_slab_has_fresh(s)) {
-            total += hak_slab_take_fresh(s, list, n - total);
-            continue;
-        }
+    for (;;) {
+        hak_slab *s = h->active[cls];
         if (s) {
+            total += hak_slab_take(s, list, n > total ? n - total : 0, max - total);
+            if (total >= n) break;
             s->state = HAK_SLAB_FULL;
             list_push(&h->full[cls], s);
             h->active[cls] = NULL;
         }
-        if (!(s = heap_adopt_orphan(h, cls)) && !(s = hak_ss_acquire(cls, h))) break;
+        if (!(s = heap_next_slab(h, cls))) break;
         s->state = HAK_SLAB_ACTIVE;
         h->active[cls] = s;
-        total += hak_slab_take_free(s, list, n - total, max - total);
     }
     HAK_STAT_ADD(refill_blocks, total);
     return total;

@@ -20,7 +20,7 @@ unsigned hak_slab_drain(hak_slab *s)
     return n;
 }
 
-unsigned hak_slab_take_free(hak_slab *s, void **list, unsigned n, unsigned max)
+unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max)
 {
     unsigned got = 0;
     void *head = *list;
@@ -39,15 +39,6 @@ unsigned hak_slab_take_free(hak_slab *s, void **list, unsigned n, unsigned max)
         head = p;
         got++;
     }
-    s->used += got;
-    *list = head;
-    return got;
-}
-
-unsigned hak_slab_take_fresh(hak_slab *s, void **list, unsigned n)
-{
-    unsigned got = 0;
-    void *head = *list;
     size_t room = (size_t)(s->end - s->bump);
     while (got < n && room >= s->bsize) {
         void *p = s->bump;

@@ -48,22 +48,10 @@ HAK_INLINE void hak_block_set_next(void *p, void *next)
     *(void **)p = next;
 }
 
-/* Moves up to n blocks of the slab's free lists (local, then the drained remote list) onto the
- * front of *list. Returns how many. When *list is empty and the whole local list holds at
- * most max blocks, it is handed over as is, without walking it. */
-unsigned hak_slab_take_free(hak_slab *s, void **list, unsigned n, unsigned max);
-/* Moves up to n blocks of fresh (bump) memory onto the front of *list. Returns how many. */
-unsigned hak_slab_take_fresh(hak_slab *s, void **list, unsigned n);
-HAK_INLINE bool hak_slab_has_fresh(const hak_slab *s)
-{
-    return (size_t)(s->end - s->bump) >= s->bsize;
-}
-/* Free blocks first, then fresh memory. */
-HAK_INLINE unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max)
-{
-    unsigned got = hak_slab_take_free(s, list, n, max);
-    return got < n ? got + hak_slab_take_fresh(s, list, n - got) : got;
-}
+/* Moves up to n blocks onto the front of *list (local list, then the drained remote list,
+ * then fresh bump memory). Returns how many. When *list is empty and the whole local list
+ * holds at most max blocks, it is handed over as is, without walking it. */
+unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max);
 /* Owner: takes the remote list into the local one; returns the number of blocks taken. */
 unsigned hak_slab_drain(hak_slab *s);
 /* Owner: returns one block to the local list. */
