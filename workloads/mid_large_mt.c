@@ -1,6 +1,6 @@
 /* mid_large_mt: several threads, each with its own working set, allocating mid sizes
- * (8-32 KiB) and, less often, large ones (64 KiB-1 MiB): the mid tier, the large tier and its
- * cache of recently freed mappings, under concurrency. Each step verifies and frees the block
+ * (8-32 KiB) and, less often, large ones (64 KiB-1 MiB): in hakmem, page runs of every size
+ * up to 1 MiB (span.c), reused across sizes, under concurrency. Each step verifies and frees the block
  * in a random slot and allocates a new one; the pattern touches every cache line, so each
  * block's pages are really used (the page-fault cost is part of what is measured). */
 #include "wl_block.h"
