@@ -15,8 +15,8 @@
 #define DEFAULT_DELTA 0.02
 
 static const char compare_usage[] =
-    "usage: hakbench compare A B [--session N] [--workload W] [--delta PCT] [--db PATH]\n"
-    "                            [--force] [--format text|json]\n"
+    "usage: hakbench compare A B [--session N] [--baseline-session M] [--workload W]\n"
+    "                            [--delta PCT] [--db PATH] [--force] [--format text|json]\n"
     "\n"
     "Compares variant B against variant A (specs as given to `hakbench run`) in one session,\n"
     "per workload: medians, change of the median, a 95% bootstrap confidence interval of the\n"
@@ -28,12 +28,19 @@ static const char compare_usage[] =
     "  failed                    a measured run of A or B did not end ok (crash, oom, ...)\n"
     "A positive change is always better for B (for --metric instructions: fewer instructions).\n"
     "\n"
-    "  --session N      the session (default: the latest one that measured both A and B)\n"
+    "  --session N      the session (default: the latest one that measured both A and B;\n"
+    "                   with --baseline-session, the latest one that measured B)\n"
+    "  --baseline-session M\n"
+    "                   take A's runs from session M instead (A and B may then be the same\n"
+    "                   spec, e.g. last week's default against today's). Those runs were not\n"
+    "                   interleaved: nothing pairs, p is Mann-Whitney's, and machine drift\n"
+    "                   between the sessions counts as change\n"
     "  --workload W     only this workload\n"
     "  --delta PCT      noise band in percent (default 2, raised per workload to the latest\n"
     "                   `hakbench calibrate` figure of this machine)\n"
     "  --db PATH        results database (default " DB_DEFAULT_PATH ")\n"
-    "  --force          compare even when the session's runs come from different machines\n"
+    "  --force          compare even when the runs come from different machines (different\n"
+    "                   fingerprints, e.g. after hakbench merge); the output says so\n"
     "  --format FMT     text (default) or json\n"
     "  -h, --help       this text\n"
     "\n"
@@ -80,6 +87,18 @@ static int64_t latest_session(sqlite3 *db, const char *a, const char *b)
     return id;
 }
 
+/* The latest session with measured runs of spec, other than `not`; 0 when there is none. */
+static int64_t latest_session_of(sqlite3 *db, const char *spec, int64_t not )
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT max(session_id) FROM runs WHERE variant = ?1"
+                                      " AND purpose = 'measure' AND session_id != ?2");
+    sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, not );
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return id;
+}
+
 static int session_has(sqlite3 *db, int64_t session, const char *spec)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM runs WHERE session_id = ? AND variant = ?"
@@ -91,14 +110,15 @@ static int session_has(sqlite3 *db, int64_t session, const char *spec)
     return has;
 }
 
-/* Distinct machine fingerprints behind the runs being compared, and the session's metric. */
-static int session_machines(sqlite3 *db, int64_t session, char *metric, size_t len)
+/* Distinct machine fingerprints behind the sessions being compared, and their metric. */
+static int session_machines(sqlite3 *db, int64_t session_a, int64_t session_b, char *metric,
+                            size_t len)
 {
-    sqlite3_stmt *st = db_prepare(
-        db, "SELECT count(DISTINCT m.fingerprint), max(s.metric) FROM runs r"
-            " JOIN sessions s ON s.id = r.session_id JOIN machines m ON m.id = s.machine_id"
-            " WHERE r.session_id = ? AND r.purpose = 'measure'");
-    sqlite3_bind_int64(st, 1, session);
+    sqlite3_stmt *st =
+        db_prepare(db, "SELECT count(DISTINCT m.fingerprint), max(s.metric) FROM sessions s"
+                       " JOIN machines m ON m.id = s.machine_id WHERE s.id IN (?1, ?2)");
+    sqlite3_bind_int64(st, 1, session_a);
+    sqlite3_bind_int64(st, 2, session_b);
     int n = 0;
     snprintf(metric, len, "time");
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -110,12 +130,17 @@ static int session_machines(sqlite3 *db, int64_t session, char *metric, size_t l
     return n;
 }
 
-static void print_text(int64_t session, const char *a, const char *b, const char *metric,
-                       int machines, const comparison *c, int n)
+static void print_text(int64_t session_a, int64_t session, const char *a, const char *b,
+                       const char *metric, int machines, const comparison *c, int n)
 {
     int instr = strcmp(metric, "instructions") == 0;
-    printf("session %lld: A = %s, B = %s; metric %s (%s is better)\n", (long long)session, a, b,
-           instr ? "instructions" : "ops/s", instr ? "lower" : "higher");
+    if (session_a == session)
+        printf("session %lld: A = %s, B = %s", (long long)session, a, b);
+    else
+        printf("A = %s (session %lld), B = %s (session %lld), not interleaved", a,
+               (long long)session_a, b, (long long)session);
+    printf("; metric %s (%s is better)\n", instr ? "instructions" : "ops/s",
+           instr ? "lower" : "higher");
     if (machines > 1)
         printf("WARNING: the runs come from %d different machines (--force): the numbers are "
                "not comparable\n",
@@ -178,10 +203,11 @@ static void json_number(const char *key, double v)
         printf("null");
 }
 
-static void print_json(int64_t session, const char *a, const char *b, const char *metric,
-                       int machines, const comparison *c, int n)
+static void print_json(int64_t session_a, int64_t session, const char *a, const char *b,
+                       const char *metric, int machines, const comparison *c, int n)
 {
-    printf("{\"session\": %lld, \"a\": ", (long long)session);
+    printf("{\"session\": %lld, \"baseline_session\": %lld, \"a\": ", (long long)session,
+           (long long)session_a);
     json_string(a);
     printf(", \"b\": ");
     json_string(b);
@@ -223,13 +249,17 @@ static int session_seed(sqlite3 *db, int64_t session, uint64_t *seed)
 
 int cmd_compare(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"session", required_argument, NULL, 's'}, {"workload", required_argument, NULL, 'w'},
-        {"delta", required_argument, NULL, 'D'},   {"db", required_argument, NULL, 'd'},
-        {"force", no_argument, NULL, 'f'},         {"format", required_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0}};
+    static const struct option opts[] = {{"session", required_argument, NULL, 's'},
+                                         {"workload", required_argument, NULL, 'w'},
+                                         {"baseline-session", required_argument, NULL, 'B'},
+                                         {"delta", required_argument, NULL, 'D'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
     const char *db_path = DB_DEFAULT_PATH, *workload = NULL, *format = "text";
-    int64_t session = 0;
+    int64_t session = 0, session_a = 0;
     double delta = DEFAULT_DELTA;
     int force = 0, c;
     uint64_t seed = 0;
@@ -238,14 +268,17 @@ int cmd_compare(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
+        case 'B': {
             errno = 0;
-            session = strtoll(optarg, &end, 10);
-            if (errno || *end || session <= 0) {
-                fprintf(stderr, "hakbench compare: --session wants a session id, not '%s'\n",
-                        optarg);
+            int64_t id = strtoll(optarg, &end, 10);
+            if (errno || *end || id <= 0) {
+                fprintf(stderr, "hakbench compare: --%s wants a session id, not '%s'\n",
+                        c == 's' ? "session" : "baseline-session", optarg);
                 return 2;
             }
+            *(c == 's' ? &session : &session_a) = id;
             break;
+        }
         case 'w':
             workload = optarg;
             break;
@@ -285,8 +318,10 @@ int cmd_compare(int argc, char **argv)
         return 2;
     }
     const char *a = argv[optind], *b = argv[optind + 1];
-    if (strcmp(a, b) == 0) {
-        fprintf(stderr, "hakbench compare: A and B are both '%s'; name two different variants\n",
+    if (strcmp(a, b) == 0 && (!session_a || session_a == session)) {
+        fprintf(stderr,
+                "hakbench compare: A and B are both '%s'; name two different variants (or take "
+                "A from another session with --baseline-session)\n",
                 a);
         return 2;
     }
@@ -298,7 +333,16 @@ int cmd_compare(int argc, char **argv)
     }
     int status = 2;
     comparison *res = NULL;
-    if (!session) {
+    if (!session && session_a) {
+        session = latest_session_of(db, b, session_a);
+        if (!session) {
+            fprintf(stderr,
+                    "hakbench compare: no session in %s besides %lld measured '%s'; measure it "
+                    "first: hakbench run --variants %s --workloads larson\n",
+                    db_path, (long long)session_a, b, b);
+            goto out;
+        }
+    } else if (!session) {
         session = latest_session(db, a, b);
         if (!session) {
             fprintf(stderr,
@@ -307,47 +351,51 @@ int cmd_compare(int argc, char **argv)
                     db_path, a, b, a, b);
             goto out;
         }
-    } else {
-        if (session_seed(db, session, &seed) != 0) {
+    }
+    if (!session_a) session_a = session;
+    for (int k = 0; k < 2; k++) {
+        int64_t sid = k ? session : session_a;
+        const char *spec = k ? b : a;
+        if (session_seed(db, sid, &seed) != 0) {
             fprintf(stderr,
                     "hakbench compare: %s has no session %lld (hakbench export lists "
                     "sessions)\n",
-                    db_path, (long long)session);
+                    db_path, (long long)sid);
             goto out;
         }
-        for (int k = 0; k < 2; k++) {
-            if (!session_has(db, session, k ? b : a)) {
-                fprintf(stderr,
-                        "hakbench compare: session %lld has no measured runs of '%s' (see "
-                        "hakbench export --session %lld)\n",
-                        (long long)session, k ? b : a, (long long)session);
-                goto out;
-            }
+        if (!session_has(db, sid, spec)) {
+            fprintf(stderr,
+                    "hakbench compare: session %lld has no measured runs of '%s' (see "
+                    "hakbench export --session %lld)\n",
+                    (long long)sid, spec, (long long)sid);
+            goto out;
         }
     }
     char metric[32];
-    int machines = session_machines(db, session, metric, sizeof metric);
+    int machines = session_machines(db, session_a, session, metric, sizeof metric);
     if (machines > 1 && !force) {
         fprintf(stderr,
-                "hakbench compare: session %lld holds runs from %d different machines; their "
-                "numbers are not comparable (--force compares anyway, flagged)\n",
-                (long long)session, machines);
+                "hakbench compare: sessions %lld and %lld ran on %d different machines "
+                "(fingerprints differ); their numbers are not comparable (--force compares "
+                "anyway, flagged)\n",
+                (long long)session_a, (long long)session, machines);
         goto out;
     }
     session_seed(db, session, &seed);
-    int n = compare_session(db, session, a, b, workload, delta, seed, &res);
+    int n = compare_sessions(db, session_a, session, a, b, workload, delta, seed, &res);
     if (n < 0) goto out;
     if (n == 0) {
         fprintf(stderr,
-                "hakbench compare: session %lld has no workload measured under both "
-                "'%s' and '%s'%s%s\n",
-                (long long)session, a, b, workload ? " named " : "", workload ? workload : "");
+                "hakbench compare: no workload was measured under '%s' (session %lld) and '%s' "
+                "(session %lld)%s%s\n",
+                a, (long long)session_a, b, (long long)session, workload ? " named " : "",
+                workload ? workload : "");
         goto out;
     }
     if (strcmp(format, "json") == 0)
-        print_json(session, a, b, metric, machines, res, n);
+        print_json(session_a, session, a, b, metric, machines, res, n);
     else
-        print_text(session, a, b, metric, machines, res, n);
+        print_text(session_a, session, a, b, metric, machines, res, n);
     status = 0;
     for (int i = 0; i < n; i++)
         if (res[i].verdict == VERDICT_REGRESSION || res[i].verdict == VERDICT_FAILED) status = 1;

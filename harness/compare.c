@@ -73,44 +73,51 @@ static int samples_alloc(samples *s, int n)
     return -1;
 }
 
-static int count_runs(sqlite3 *db, int64_t session_id, const char *workload)
+static int count_runs(sqlite3 *db, int64_t session_a, int64_t session_b, const char *workload)
 {
     sqlite3_stmt *st;
     int n = -1;
     if (sqlite3_prepare_v2(db,
-                           "SELECT count(*) FROM runs WHERE session_id = ? AND workload = ?"
-                           " AND purpose = 'measure'",
+                           "SELECT count(*) FROM runs WHERE session_id IN (?1, ?2)"
+                           " AND workload = ?3 AND purpose = 'measure'",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, session_id);
-    sqlite3_bind_text(st, 2, workload, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 1, session_a);
+    sqlite3_bind_int64(st, 2, session_b);
+    sqlite3_bind_text(st, 3, workload, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return n;
 }
 
-static int load_samples(sqlite3 *db, int64_t session_id, const char *a, const char *b,
-                        const char *workload, int instructions, samples *s)
+/* A's runs from session_a, B's from session_b. Runs pair by block only within one session:
+ * blocks of two sessions were not interleaved. */
+static int load_samples(sqlite3 *db, int64_t session_a, int64_t session_b, const char *a,
+                        const char *b, const char *workload, int instructions, samples *s)
 {
-    int n = count_runs(db, session_id, workload);
+    int n = count_runs(db, session_a, session_b, workload);
     if (n < 0 || samples_alloc(s, n) != 0) return -1;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
-                           "SELECT variant = ?3, block, status = 'ok',"
+                           "SELECT session_id = ?1 AND variant = ?3,"
+                           " CASE WHEN ?1 = ?6 THEN block ELSE -1 - id END, status = 'ok',"
                            " CASE WHEN ?5 THEN instructions ELSE ops_per_sec END, peak_rss_kb"
-                           " FROM runs WHERE session_id = ?1 AND workload = ?2"
-                           " AND purpose = 'measure' AND variant IN (?3, ?4) ORDER BY block, seq",
+                           " FROM runs WHERE workload = ?2 AND purpose = 'measure'"
+                           " AND ((session_id = ?1 AND variant = ?3)"
+                           " OR (session_id = ?6 AND variant = ?4)) ORDER BY block, seq",
                            -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
         samples_free(s);
         return -1;
     }
-    sqlite3_bind_int64(st, 1, session_id);
+    sqlite3_bind_int64(st, 1, session_a);
     sqlite3_bind_text(st, 2, workload, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, a, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, b, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 5, instructions);
-    /* Rows come block by block; a pair is complete when a block has an ok run of both. */
+    sqlite3_bind_int64(st, 6, session_b);
+    /* Rows come block by block; a pair is complete when a block has an ok run of both (across
+     * sessions every run is a block of its own, so nothing pairs). */
     int64_t block = INT64_MIN;
     int have_a = 0, have_b = 0;
     double block_a = 0, block_b = 0;
@@ -219,14 +226,10 @@ static void compare_samples(const samples *s, int instructions, uint64_t seed, c
     c->verdict = compare_decide(c);
 }
 
-int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
-                    const char *workload, double default_delta, uint64_t seed, comparison **out)
+/* The metric of a session ("time" or "instructions") and its machine; -1 when there is no
+ * such session. */
+static int session_info(sqlite3 *db, int64_t session_id, int64_t *machine_id, int *instructions)
 {
-    *out = NULL;
-    if (strcmp(a, b) == 0) {
-        fprintf(stderr, "hakbench: compare: A and B are the same spec '%s'\n", a);
-        return -1;
-    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
                            "SELECT machine_id, metric = 'instructions' FROM sessions"
@@ -236,30 +239,62 @@ int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *
         return -1;
     }
     sqlite3_bind_int64(st, 1, session_id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    int rc = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *machine_id = sqlite3_column_int64(st, 0);
+        *instructions = sqlite3_column_int(st, 1);
+        rc = 0;
+    } else {
         fprintf(stderr, "hakbench: compare: no session %lld\n", (long long)session_id);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
+                    const char *workload, double default_delta, uint64_t seed, comparison **out)
+{
+    return compare_sessions(db, session_id, session_id, a, b, workload, default_delta, seed, out);
+}
+
+int compare_sessions(sqlite3 *db, int64_t session_a, int64_t session_b, const char *a,
+                     const char *b, const char *workload, double default_delta, uint64_t seed,
+                     comparison **out)
+{
+    *out = NULL;
+    if (session_a == session_b && strcmp(a, b) == 0) {
+        fprintf(stderr, "hakbench: compare: A and B are the same spec '%s'\n", a);
         return -1;
     }
-    int64_t machine_id = sqlite3_column_int64(st, 0);
-    int instructions = sqlite3_column_int(st, 1);
-    sqlite3_finalize(st);
-
+    int64_t machine_a, machine_id;
+    int instructions_a, instructions;
+    if (session_info(db, session_a, &machine_a, &instructions_a) != 0 ||
+        session_info(db, session_b, &machine_id, &instructions) != 0)
+        return -1;
+    if (instructions_a != instructions) {
+        fprintf(stderr,
+                "hakbench: compare: sessions %lld and %lld measured different metrics (time and "
+                "instructions)\n",
+                (long long)session_a, (long long)session_b);
+        return -1;
+    }
+    sqlite3_stmt *st;
     /* Workloads measured under both A and B, optionally just one. */
     if (sqlite3_prepare_v2(db,
                            "SELECT workload FROM runs WHERE session_id = ?1 AND variant = ?2"
                            " AND purpose = 'measure' AND (?4 IS NULL OR workload = ?4)"
                            " INTERSECT "
-                           "SELECT workload FROM runs WHERE session_id = ?1 AND variant = ?3"
+                           "SELECT workload FROM runs WHERE session_id = ?5 AND variant = ?3"
                            " AND purpose = 'measure' ORDER BY 1",
                            -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
         return -1;
     }
-    sqlite3_bind_int64(st, 1, session_id);
+    sqlite3_bind_int64(st, 1, session_a);
     sqlite3_bind_text(st, 2, a, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, b, -1, SQLITE_TRANSIENT);
     if (workload) sqlite3_bind_text(st, 4, workload, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, session_b);
     comparison *res = NULL;
     int n = 0, cap = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -273,7 +308,8 @@ int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *
         memset(c, 0, sizeof *c);
         snprintf(c->workload, sizeof c->workload, "%s", (const char *)sqlite3_column_text(st, 0));
         samples s;
-        if (load_samples(db, session_id, a, b, c->workload, instructions, &s) != 0) goto fail;
+        if (load_samples(db, session_a, session_b, a, b, c->workload, instructions, &s) != 0)
+            goto fail;
         c->delta = compare_delta(db, machine_id, c->workload, default_delta);
         compare_samples(&s, instructions, seed ^ name_hash(c->workload), c);
         samples_free(&s);

@@ -49,5 +49,12 @@ double compare_delta(sqlite3 *db, int64_t machine_id, const char *workload, doub
  * unless --force). */
 int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
                     const char *workload, double default_delta, uint64_t seed, comparison **out);
+/* The same with A's runs from session_a and B's from session_b (A and B may then be the same
+ * spec: last week's `default` against today's). Runs of two sessions were not interleaved, so
+ * nothing pairs: the interval resamples each side on its own and p is Mann-Whitney's. delta
+ * follows session_b's machine. Refuses sessions of different metrics. */
+int compare_sessions(sqlite3 *db, int64_t session_a, int64_t session_b, const char *a,
+                     const char *b, const char *workload, double default_delta, uint64_t seed,
+                     comparison **out);
 
 #endif

@@ -60,15 +60,21 @@ static int teardown(void **state)
     return 0;
 }
 
-static void new_session(fixture *f, const char *metric)
+static void new_session_on(fixture *f, const char *metric, int machine)
 {
     sqlite3_stmt *st = db_prepare(
         f->db, "INSERT INTO sessions (uuid, kind, machine_id, started_at, command, seed, metric)"
-               " VALUES (hex(randomblob(16)), 'run', 1, '2026-11-27T06:00:00Z', 'test', 1, ?)");
-    sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
+               " VALUES (hex(randomblob(16)), 'run', ?, '2026-11-27T06:00:00Z', 'test', 1, ?)");
+    sqlite3_bind_int(st, 1, machine);
+    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     f->session = sqlite3_last_insert_rowid(f->db);
+}
+
+static void new_session(fixture *f, const char *metric)
+{
+    new_session_on(f, metric, 1);
 }
 
 static void add_run(fixture *f, const char *variant, int block, const char *status, double value,
@@ -239,6 +245,60 @@ static void compare_command_exit_codes(void **state)
     assert_int_equal(run_compare_cli(f, "A", "nosuch"), 2);
 }
 
+/* A second session measuring one variant at `level` x 100M ops/s. */
+static int64_t session_of_a(fixture *f, int machine, double level)
+{
+    new_session_on(f, "time", machine);
+    for (int k = 0; k < 10; k++)
+        add_run(f, "A", k, "ok", 100e6 * level * (1 + 0.02 * wobble(k)), 0);
+    return f->session;
+}
+
+static int run_compare_across(fixture *f, int64_t base, int64_t session, int force)
+{
+    char sb[24], ss[24];
+    snprintf(sb, sizeof sb, "%lld", (long long)base);
+    snprintf(ss, sizeof ss, "%lld", (long long)session);
+    char *argv[] = {"compare", "A",    "A",     "--baseline-session",     sb,  "--session",
+                    ss,        "--db", f->path, force ? "--force" : NULL, NULL};
+    return cmd_compare(force ? 10 : 9, argv);
+}
+
+/* Last week's A against today's A: no pairs (the sessions were not interleaved), unpaired
+ * interval and Mann-Whitney p, and the verdict follows the numbers. */
+static void sessions_compare_unpaired(void **state)
+{
+    fixture *f = *state;
+    int64_t base = session_of_a(f, 1, 1.0);
+    int64_t now = session_of_a(f, 1, 0.85);
+    comparison *c = NULL;
+    assert_int_equal(compare_sessions(f->db, base, now, "A", "A", NULL, 0.02, 1, &c), 1);
+    assert_int_equal(c->pairs, 0);
+    assert_int_equal(c->n_a, 10);
+    assert_int_equal(c->n_b, 10);
+    assert_true(c->ci_hi < -0.1);
+    assert_true(c->p < 0.001);
+    assert_int_equal(c->verdict, VERDICT_REGRESSION);
+    free(c);
+    assert_int_equal(run_compare_across(f, base, now, 0), 1);
+    assert_int_equal(run_compare_across(f, now, base, 0), 0);
+}
+
+/* Sessions from two machines (merged databases) are refused unless forced. */
+static void sessions_of_different_machines_need_force(void **state)
+{
+    fixture *f = *state;
+    db_exec(f->db,
+            "INSERT INTO machines (id, fingerprint, cpu_model, cores, kernel, governor, thp,"
+            " glibc, compiler, hostname) VALUES (2, 'fp2', 'cpu2', 8, 'k', 'g', 't', 'c', 'cc',"
+            " 'h2')",
+            "machine");
+    int64_t base = session_of_a(f, 1, 1.0);
+    int64_t other = session_of_a(f, 2, 0.85);
+    assert_int_equal(run_compare_across(f, base, other, 0), 2);
+    assert_int_equal(run_compare_across(f, base, other, 1), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +313,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(runs_pair_by_block, setup, teardown),
         cmocka_unit_test_setup_teardown(calibration_raises_delta, setup, teardown),
         cmocka_unit_test_setup_teardown(compare_command_exit_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(sessions_compare_unpaired, setup, teardown),
+        cmocka_unit_test_setup_teardown(sessions_of_different_machines_need_force, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
