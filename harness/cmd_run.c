@@ -208,8 +208,10 @@ int cmd_run(int argc, char **argv)
 
     int rc = 2;
     char err[1024];
-    sqlite3 *db = db_open(db_path, err, sizeof err);
-    if (!db) {
+    sqlite3 *db = NULL;
+    if (session_check(&o) != 0) {
+        /* said what is wrong; no database was created for it */
+    } else if (!(db = db_open(db_path, err, sizeof err))) {
         fprintf(stderr, "hakbench: %s\n", err);
     } else {
         int64_t session_id = 0;

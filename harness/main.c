@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "workdir.h"
 
 typedef struct {
     const char *name;
@@ -101,5 +102,6 @@ int main(int argc, char **argv)
     }
     const command *c = find(name);
     if (!c) return unknown(name);
+    if (workdir_enter_repository(argc - 1, argv + 1, c->fn == cmd_merge) != 0) return 2;
     return c->fn(argc - 1, argv + 1);
 }

@@ -322,6 +322,19 @@ static int resolve_inputs(const session_opts *o, variant_table *vt, workload_tab
     return 0;
 }
 
+int session_check(const session_opts *o)
+{
+    variant_table vt = {0};
+    workload_table wt = {0};
+    session_state s = {.o = o};
+    int rc = resolve_inputs(o, &vt, &wt, &s);
+    free(s.vs);
+    free(s.wl);
+    variants_free(&vt);
+    workloads_free(&wt);
+    return rc;
+}
+
 /* The counters build of a hakmem variant that built: its flags plus HAKMEM_COUNTERS=1. A failure
  * only costs the counters runs of that variant. */
 static int build_counters_variant(session_state *s, int v)

@@ -37,5 +37,9 @@ void session_opts_init(session_opts *o);
 /* Returns 0 and the new session's id; -1 on bad input or a harness error (message printed).
  * A variant whose build fails is recorded (build-failed runs) and *build_failed is set. */
 int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *build_failed);
+/* What session_run checks first (variant specs, workload names, configuration files), without a
+ * database: a mistyped name must not leave an empty database behind. Prints what is wrong and
+ * returns -1. */
+int session_check(const session_opts *o);
 
 #endif

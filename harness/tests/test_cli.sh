@@ -2,8 +2,8 @@
 # test-timeout: 120
 # hakbench's command line: help for every command, bad input (unknown command, variant or
 # workload, a revision that does not exist, a variants.conf syntax error naming the line,
-# unusable database paths) answered with a clear message and exit 2; export in csv, json and
-# markdown of a real session.
+# unusable database paths) answered with a clear message and exit 2, without creating a
+# database; export in csv, json and markdown of a real session; running from another directory.
 source "$(dirname "$0")/lib.sh"
 
 # expect_fail NAME PATTERN ARGS...: hakbench ARGS exits 2 with PATTERN on stderr.
@@ -130,4 +130,21 @@ tail_json() { python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]
 check "json escapes quotes and newlines" [ "$(tail_json)" = "'a,b \"q\" |pipe|\\nline2'" ]
 expect_fail "export of a missing session" "no session 999" export --session 999 --format csv --db "$db"
 expect_fail "export in an unknown format" "'xml' is not csv, json or markdown" export --session 1 --format xml --db "$db"
+# Run from another directory: hakbench finds its repository, while the paths the user typed
+# (--db, --workloads-conf) stay relative to where the user is. A mistyped name leaves no
+# database behind.
+mkdir -p "$tmp/elsewhere"
+cp "$tmp/workloads.conf" "$tmp/elsewhere/wl.conf"
+root=$PWD
+(cd "$tmp/elsewhere" && "$root/hakbench" run --variants system --workloads fake --runs 1 --warmup 0 \
+  --no-counters --workloads-conf wl.conf --db here.db) >"$tmp/elsewhere.out" 2>&1
+check "run from another directory succeeds" grep -q "^session 1$" "$tmp/elsewhere.out"
+check "its relative --db lands where the user is" [ -f "$tmp/elsewhere/here.db" ]
+check "and holds the runs" [ "$(q "$tmp/elsewhere/here.db" "SELECT count(*) FROM runs WHERE status = 'ok'")" = 1 ]
+(cd "$tmp/elsewhere" && "$root/hakbench" run --variants nosuch --workloads fake \
+  --workloads-conf=wl.conf --db=typo.db) >"$tmp/typo.out" 2>&1
+check "an unknown variant from elsewhere still lists the repository's variants" \
+  grep -q "unknown variant 'nosuch'.*known: default" "$tmp/typo.out"
+check "an unknown variant creates no database" [ ! -e "$tmp/elsewhere/typo.db" ]
+
 finish
