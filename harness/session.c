@@ -3,8 +3,11 @@
  * measure.c's business. */
 #include "session.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +126,27 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     (void)flag;
     (void)ftw;
     return remove(path);
+}
+
+/* Each session keeps its scratch files (stats files, outputs) in /tmp/hakbench.<pid>.XXXXXX and
+ * removes it at the end. A harness killed with SIGKILL cannot: the next session removes the
+ * directories whose process is gone. */
+static void remove_stale_tmpdirs(void)
+{
+    DIR *d = opendir("/tmp");
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        int pid = 0, end = 0;
+        if (sscanf(e->d_name, "hakbench.%d.%*6[A-Za-z0-9]%n", &pid, &end) != 1 ||
+            e->d_name[end] || pid <= 0 || pid == getpid())
+            continue;
+        if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+        char path[300];
+        snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+        nftw(path, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(d);
 }
 
 typedef struct {
@@ -355,10 +379,12 @@ int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *bu
     variant_table vt = {0};
     workload_table wt = {0};
     session_state s = {.db = db, .o = o};
-    char tmpdir[] = "/tmp/hakbench.XXXXXX";
+    char tmpdir[64];
     int rc = -1;
     *build_failed = 0;
     if (resolve_inputs(o, &vt, &wt, &s) != 0) goto out;
+    remove_stale_tmpdirs();
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hakbench.%d.XXXXXX", (int)getpid());
     if (!mkdtemp(tmpdir)) {
         perror("hakbench: mkdtemp");
         goto out;

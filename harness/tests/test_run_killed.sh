@@ -2,7 +2,7 @@
 # test-timeout: 120
 # SIGKILL of the harness in the middle of a session leaves a database that passes
 # integrity_check and holds every finished run, each complete (one transaction per run); the
-# workload in flight dies with the harness.
+# workload in flight dies with the harness; the next session removes its scratch directory.
 source "$(dirname "$0")/lib.sh"
 
 cat > "$tmp/workloads.conf" <<CONF
@@ -35,4 +35,9 @@ no_orphans() { ! pgrep -f "fake_workloa[d] grow 7" >/dev/null; }
 check "the workload in flight died with the harness" no_orphans
 check "hakbench opens the database again" \
   $HAKBENCH export --session 1 --format csv --db "$db" --out /dev/null
+check "the killed harness left its scratch directory" [ -d "/tmp/hakbench.$pid".* ]
+$HAKBENCH run --variants system --workloads grow --runs 1 --warmup 0 --no-counters \
+  --workloads-conf "$tmp/workloads.conf" --db "$db" >/dev/null 2>&1
+gone() { ! compgen -G "/tmp/hakbench.$pid.*" >/dev/null; }
+check "the next session removes it" gone
 finish
