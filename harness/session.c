@@ -138,8 +138,8 @@ static void remove_stale_tmpdirs(void)
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         int pid = 0, end = 0;
-        if (sscanf(e->d_name, "hakbench.%d.%*6[A-Za-z0-9]%n", &pid, &end) != 1 ||
-            e->d_name[end] || pid <= 0 || pid == getpid())
+        if (sscanf(e->d_name, "hakbench.%d.%*6[A-Za-z0-9]%n", &pid, &end) != 1 || e->d_name[end] ||
+            pid <= 0 || pid == getpid())
             continue;
         if (kill(pid, 0) == 0 || errno != ESRCH) continue;
         char path[300];
