@@ -84,6 +84,9 @@ typedef struct {
  * exit path runs too). Waits at most timeout_s seconds. Returns 0, or -1 if fork/pipe failed. */
 int t_child_run(int (*fn)(void *), void *arg, unsigned timeout_s, t_child_result *out);
 
+/* Resident memory of this process now (/proc/self/statm), in bytes; 0 if unreadable. */
+size_t t_rss_bytes(void);
+
 /* 1 when text contains "0x<hex>" whose value is ptr (the message names the pointer). */
 int t_text_names_pointer(const char *text, const void *ptr);
 

@@ -1,5 +1,6 @@
-/* Forked-child runner for death, fault and fork tests. The parent collects the child's stderr and
- * enforces a deadline (a hang is a failure). */
+/* Forked-child runner for death, fault and fork tests: the parent collects the child's stderr and
+ * enforces a deadline (a hang is a failure). Also the process's resident memory, for the RSS
+ * tests. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -100,4 +101,14 @@ int t_text_names_pointer(const char *text, const void *ptr)
         if (end != s + 2 && errno == 0 && v == (uintmax_t)(uintptr_t)ptr) return 1;
     }
     return 0;
+}
+
+size_t t_rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (f == NULL) return 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+    fclose(f);
+    return resident * (size_t)sysconf(_SC_PAGESIZE);
 }

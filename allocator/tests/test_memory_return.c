@@ -48,16 +48,6 @@ struct job {
     int failed;
 };
 
-static size_t rss_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (f == NULL) return 0;
-    if (fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
-    fclose(f);
-    return resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
 static int cap_address_space(void)
 {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -117,7 +107,7 @@ static int measure(enum how_freed how, struct rss_report *out)
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (ptrs == MAP_FAILED) return 11;
     struct job j = {ptrs, count, 0};
-    out->baseline = rss_bytes();
+    out->baseline = t_rss_bytes();
     if (how == FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT) {
         if (run_in_thread(allocate_all, &j) != 0) return 12;
     } else {
@@ -127,14 +117,14 @@ static int measure(enum how_freed how, struct rss_report *out)
         fprintf(stderr, "allocation failed after %zu blocks\n", j.count);
         return 13;
     }
-    out->peak = rss_bytes();
+    out->peak = t_rss_bytes();
     out->blocks = j.count;
     if (how == FREED_BY_OTHER_THREAD_AFTER_OWNER_EXIT) {
         if (run_in_thread(free_all, &j) != 0) return 12;
     } else {
         free_all(&j);
     }
-    out->after = rss_bytes();
+    out->after = t_rss_bytes();
     return 0;
 }
 

@@ -53,16 +53,6 @@ static void run_child(int (*fn)(void *), void *arg)
     if (r.err[0]) print_message("%s", r.err);
 }
 
-static size_t rss_kib(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (f == NULL) return 0;
-    if (fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
-    fclose(f);
-    return resident * (size_t)sysconf(_SC_PAGESIZE) / KIB;
-}
-
 enum { SLOTS = 256, STEPS = 20000 };
 
 static int mixed_sizes_child(void *arg)
@@ -71,7 +61,7 @@ static int mixed_sizes_child(void *arg)
     static unsigned char *slot[SLOTS];
     static size_t len[SLOTS];
     uint64_t x = 0x9e3779b97f4a7c15u;
-    size_t base = rss_kib(), live = 0, peak_live = 0, peak_rss = base;
+    size_t base = t_rss_bytes() / KIB, live = 0, peak_live = 0, peak_rss = base;
     for (int step = 0; step < STEPS; step++) {
         int i = (int)(rng_next(&x) % SLOTS);
         if (slot[i]) {
@@ -87,7 +77,7 @@ static int mixed_sizes_child(void *arg)
         live += len[i];
         if (live > peak_live) peak_live = live;
         if (step % 64 == 0) {
-            size_t now = rss_kib();
+            size_t now = t_rss_bytes() / KIB;
             if (now > peak_rss) peak_rss = now;
         }
     }
