@@ -1,9 +1,17 @@
 /* hakbench calibrate: measures the harness itself on one workload. N A/A comparisons (the
  * `default` build against itself) give the noise band delta and the false-positive rate; N
  * comparisons of `default` against `slow5` (a fault delay worth about 5%) give the power. Each
- * comparison is a full session as `hakbench run` makes it (warm-up, interleaved blocks, more
- * blocks when inconclusive), so the figures describe what run/compare will do. Stores delta in
- * the calibrations table, from where compare_delta raises the band of later comparisons. */
+ * comparison is a full session as `hakbench run --runs R --max-runs M` makes it (warm-up,
+ * interleaved blocks, more blocks when inconclusive, here all at once), so the figures describe
+ * what run/compare do with as many runs. Stores delta in the calibrations table, from where compare_delta raises
+ * the band of later comparisons.
+ *
+ * Why CAL_RUNS and CAL_MAX_RUNS: a 5% slowdown is called a regression only when the whole
+ * interval lies beyond the 2% band, so the interval must resolve about 3%; with larson's
+ * per-run noise on a 2-core machine (a few % per 1.5 s run) that takes some 50 pairs, which is
+ * what fits in TARGET_SECONDS (about 3.2 s per block of two runs). An inconclusive comparison
+ * gets all its remaining blocks at once (extend_once): two looks at the verdict, not one per
+ * block, so optional stopping does not inflate the false-positive rate. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -27,16 +35,21 @@
 #define SLOW5_NEAR 0.05 /* the slowdown slow5 is meant to cause */
 #define TWIN_NAME "default.aa"
 #define VARIANTS_CONF "harness/variants.conf"
+#define CAL_RUNS 20     /* measured runs per variant in each comparison */
+#define CAL_MAX_RUNS 50 /* ... grown to this, in one go, when the verdict is inconclusive */
+#define CAL_STR_(x) #x
+#define CAL_STR(x) CAL_STR_(x)
 
 static const char calibrate_usage[] =
-    "usage: hakbench calibrate [--workload W] [--trials N] [--runs N] [--quick] [--seed N]\n"
-    "                          [--db PATH]\n"
+    "usage: hakbench calibrate [--workload W] [--trials N] [--runs N] [--max-runs N] [--quick]\n"
+    "                          [--seed N] [--db PATH]\n"
     "\n"
     "Measures how well this machine and harness tell variants apart on workload W: N A/A\n"
     "comparisons (the `default` build against itself) and N comparisons of `default`\n"
     "against `slow5` (a fault delay sized to slow larson by about 5%), each a full session\n"
-    "like `hakbench run` with its warm-up, interleaved blocks and extra blocks when\n"
-    "inconclusive. Prints\n"
+    "like `hakbench run --runs R --max-runs M` with its warm-up and interleaved blocks,\n"
+    "except that an inconclusive comparison gets all its extra blocks at once (two looks at\n"
+    "the verdict: looking after every block would inflate the false positives). Prints\n"
     "  delta=                the noise band: the 95th percentile of how far the A/A\n"
     "                        confidence intervals miss 0 (what they do not account for),\n"
     "                        at least 2%; stored for this machine and workload, later\n"
@@ -51,11 +64,13 @@ static const char calibrate_usage[] =
     "                        >= 90%)\n"
     "  slow5_change_median=  the slowdown slow5 really caused (power is for that size)\n"
     "  seconds_per_comparison_median= and _max=  (target: each within 180 s)\n"
+    "  runs= max_runs=       R and M: the figures hold for comparisons with that many runs\n"
     "\n"
     "  --workload W   workload to calibrate (default larson)\n"
     "  --trials N     comparisons of each kind (default 10)\n"
-    "  --runs N       measured runs per variant in each comparison (default: as run's;\n"
-    "                 inconclusive comparisons grow to 3 x N)\n"
+    "  --runs N       measured runs per variant in each comparison (default " CAL_STR(CAL_RUNS) ")\n"
+    "  --max-runs N   inconclusive comparisons grow to N runs per variant (default\n"
+    "                 " CAL_STR(CAL_MAX_RUNS) " with the default runs, else 5/2 x runs)\n"
     "  --quick        the workload's quick arguments\n"
     "  --seed N       first session seed (default: from the clock); trials use N, N+1, ...\n"
     "  --db PATH      results database (default " DB_DEFAULT_PATH ")\n"
@@ -260,11 +275,12 @@ int cmd_calibrate(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"workload", required_argument, NULL, 'w'}, {"trials", required_argument, NULL, 't'},
-        {"runs", required_argument, NULL, 'r'},     {"quick", no_argument, NULL, 'q'},
+        {"runs", required_argument, NULL, 'r'},     {"max-runs", required_argument, NULL, 'm'},
+        {"quick", no_argument, NULL, 'q'},
         {"seed", required_argument, NULL, 's'},     {"db", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},           {0, 0, 0, 0}};
     const char *db_path = DB_DEFAULT_PATH, *workload = "larson";
-    int trials = 10, runs = 0, quick = 0, c;
+    int trials = 10, runs = 0, max_runs = 0, quick = 0, c;
     uint64_t seed = (uint64_t)time(NULL);
     char *end;
     optind = 1;
@@ -278,6 +294,9 @@ int cmd_calibrate(int argc, char **argv)
             break;
         case 'r':
             if (parse_count("--runs", optarg, &runs) != 0) return 2;
+            break;
+        case 'm':
+            if (parse_count("--max-runs", optarg, &max_runs) != 0) return 2;
             break;
         case 'q':
             quick = 1;
@@ -331,16 +350,19 @@ int cmd_calibrate(int argc, char **argv)
     base.quiet = 1;
     base.counters = 0; /* allocator counters tell nothing about noise */
     base.variants_conf = conf;
-    if (runs) {
-        base.runs = runs;
-        base.max_runs = 3 * runs;
-    }
+    base.runs = runs ? runs : CAL_RUNS;
+    if (!max_runs) max_runs = runs ? runs * 5 / 2 : CAL_MAX_RUNS;
+    base.max_runs = max_runs > base.runs ? max_runs : base.runs;
+    base.extend_once = 1;
 
     trial *aa = calloc((size_t)trials, sizeof *aa), *slow = calloc((size_t)trials, sizeof *slow);
     int status = 2;
     if (!aa || !slow) goto out;
-    fprintf(stderr, "calibrate: %s%s, %d A/A and %d slow5 comparisons, seeds from %llu\n", workload,
-            quick ? " (quick)" : "", trials, trials, (unsigned long long)seed);
+    fprintf(stderr,
+            "calibrate: %s%s, %d A/A and %d slow5 comparisons of %d runs per variant (%d when "
+            "inconclusive), seeds from %llu\n",
+            workload, quick ? " (quick)" : "", trials, trials, base.runs, base.max_runs,
+            (unsigned long long)seed);
     /* A/A and slow5 trials alternate, so that drift of the machine hits both alike. */
     for (int i = 0; i < trials; i++) {
         if (run_trial(db, &base, TWIN_NAME, seed + 2 * (uint64_t)i, &aa[i]) != 0) goto out;
@@ -392,12 +414,13 @@ int cmd_calibrate(int argc, char **argv)
     printf("seconds_per_comparison_median=%.1f\n", med_s);
     printf("seconds_per_comparison_max=%.1f\n", max_s);
     printf("trials=%d\n", trials);
+    printf("runs=%d\nmax_runs=%d\n", base.runs, base.max_runs);
     /* Power is only "power for about 5%" when slow5 slowed the workload by about 5%. */
     int sized = slow_change <= -SLOW5_NEAR / 2 && slow_change >= -1.5 * SLOW5_NEAR;
     if (!sized)
         printf("note: slow5 changed %s by %+.1f%% (median), not about %.0f%%: the power above "
-               "is for that size of change; retune FAULT_DELAY_NS of slow5 in "
-               "harness/variants.conf\n",
+               "is for that size of change; retune FAULT_DELAY_NS / FAULT_DELAY_EVERY of slow5 "
+               "in harness/variants.conf\n",
                workload, 100 * slow_change, -100 * SLOW5_NEAR);
     if (store_calibration(db, workload, delta, fpr, power, trials) != 0) goto out;
     int met = fpr <= TARGET_FPR && power >= TARGET_POWER && max_s <= TARGET_SECONDS && sized;

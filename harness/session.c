@@ -215,7 +215,10 @@ static int ok_variants(const session_state *s)
 }
 
 /* With two variants: more blocks for every workload whose verdict is inconclusive, one round
- * at a time, until each is decided or has max_runs measured runs. */
+ * at a time, until each is decided or has max_runs measured runs. With extend_once, one round
+ * brings an inconclusive workload straight to max_runs: every look at the verdict is a chance
+ * for noise to cross the band, so the fewer looks, the closer the false-positive rate stays to
+ * that of a fixed number of runs (calibrate uses it). */
 static int extend_inconclusive(session_state *s, int64_t session_id, int blocks_done)
 {
     const session_opts *o = s->o;
@@ -235,13 +238,15 @@ static int extend_inconclusive(session_state *s, int64_t session_id, int blocks_
             free(c);
         }
         if (np == 0) break;
-        s->prog.total += np * 2;
         for (int i = 0; i < np; i++) {
             int w = pending[i];
-            if (run_block(s, w, ++blocks[w]) != 0) {
-                free(blocks);
-                return -1;
-            }
+            int add = o->extend_once ? max_runs - blocks[w] : 1;
+            s->prog.total += add * 2;
+            for (int k = 0; k < add; k++)
+                if (run_block(s, w, ++blocks[w]) != 0) {
+                    free(blocks);
+                    return -1;
+                }
         }
     }
     free(blocks);

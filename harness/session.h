@@ -1,7 +1,7 @@
 /* A measuring session: builds every variant, then runs every workload under every variant in
  * randomized interleaved blocks (A B / B A ...) after discarded warm-up runs, one transaction per
  * run, with progress on stderr. With two variants, a workload whose comparison is inconclusive
- * gets more blocks, up to a budget. Optionally one extra 'counters' run per variant and workload
+ * gets more blocks, up to a budget (one at a time, or all at once: extend_once). Optionally one extra 'counters' run per variant and workload
  * with HAKMEM_STATS_FILE for the allocator's counters. Used by run, calibrate, bisect, nightly. */
 #ifndef HAKBENCH_SESSION_H
 #define HAKBENCH_SESSION_H
@@ -19,6 +19,9 @@ typedef struct {
     int runs;                     /* measured runs per variant and workload (default 5; quick 3) */
     int warmup;                   /* discarded runs per variant and workload (default 1) */
     int max_runs;                 /* budget for inconclusive workloads (default 3 x runs) */
+    int extend_once;              /* 1: an inconclusive workload gets all its remaining blocks
+                                   * up to max_runs at once (two looks at the verdict in all);
+                                   * 0: one block at a time, re-checked after each */
     int quick;                    /* quick args from workloads.conf */
     int counters;                 /* 1: one extra counters run per hakmem variant and workload */
     int pin;                      /* 1: pin each run to a CPU */

@@ -4,6 +4,9 @@
 #include <time.h>
 
 uint64_t hak_fault_spins = FAULT_DELAY_NS;
+#if FAULT_DELAY_NS > 0 && FAULT_DELAY_EVERY > 1
+__thread uint32_t hak_fault_tick;
+#endif
 
 #if FAULT_DELAY_NS > 0
 static uint64_t now_ns(void)

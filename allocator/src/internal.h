@@ -24,14 +24,15 @@
  *   TCACHE_CAPACITY        blocks per class in the thread cache (scaled down for big classes)
  *   REFILL_BATCH           blocks moved from a slab into the thread cache per refill
  *   EMPTY_SUPERSLAB_KEEP   empty SuperSlabs kept mapped (hysteresis) before unmapping
- *   FAULT_DELAY_NS         busy-wait this many ns in every malloc
+ *   FAULT_DELAY_NS         busy-wait this many ns in every FAULT_DELAY_EVERY-th malloc
+ *   FAULT_DELAY_EVERY      N>=1: the FAULT_DELAY_NS spin on every N-th malloc of a thread
  *   FAULT_LEAK             1: free() drops tiny blocks
  *   FAULT_CRASH_AFTER      N>0: SIGSEGV at the N-th allocation */
 /* Their values come from allocator/defaults.mk through the Makefile, the one place they live. */
 #if !defined(TINY_FAST_PATH_DEFAULT) || !defined(BOX_REFACTOR_DEFAULT) || \
     !defined(HAKMEM_BUILD_RELEASE) || !defined(HAKMEM_COUNTERS) || !defined(TCACHE_CAPACITY) || \
     !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(FAULT_DELAY_NS) || \
-    !defined(FAULT_LEAK) || !defined(FAULT_CRASH_AFTER)
+    !defined(FAULT_DELAY_EVERY) || !defined(FAULT_LEAK) || !defined(FAULT_CRASH_AFTER)
 #error "build the allocator through the Makefile: allocator/defaults.mk defines the variant macros"
 #endif
 
@@ -40,6 +41,9 @@
 #endif
 #if REFILL_BATCH < 1
 #error "REFILL_BATCH must be >= 1"
+#endif
+#if FAULT_DELAY_EVERY < 1 || FAULT_DELAY_EVERY > 1000000000
+#error "FAULT_DELAY_EVERY must be in 1..1000000000"
 #endif
 
 #define HAK_LIKELY(x) __builtin_expect(!!(x), 1)

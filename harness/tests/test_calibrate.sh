@@ -1,8 +1,8 @@
 #!/bin/sh
 # test-timeout: 300
 # hakbench calibrate: one quick A/A trial and one slow5 trial print the figures, store one
-# calibrations row and two 'calibrate' sessions (A/A under the twin name default.aa); bad
-# arguments exit 2 without measuring.
+# calibrations row and two 'calibrate' sessions (A/A under the twin name default.aa), grow an
+# inconclusive comparison to --max-runs in one go; bad arguments exit 2 without measuring.
 set -u
 HAKBENCH=${HAKBENCH:-./hakbench}
 tmp=$(mktemp -d)
@@ -20,6 +20,9 @@ q() { sqlite3 "$db" "$1"; }
 "$HAKBENCH" calibrate --help > "$tmp/help" 2>&1
 check "--help exits 0" [ $? -eq 0 ]
 check "--help names the figures" grep -q "false_positive_rate=" "$tmp/help"
+check "--help gives the default runs" grep -q -- "--runs N .*(default 20)" "$tmp/help"
+"$HAKBENCH" calibrate --max-runs 0 --db "$db" > /dev/null 2>&1
+check "--max-runs 0 exits 2" [ $? -eq 2 ]
 "$HAKBENCH" calibrate --trials 0 --db "$db" > /dev/null 2>&1
 check "--trials 0 exits 2" [ $? -eq 2 ]
 "$HAKBENCH" calibrate --bogus --db "$db" > /dev/null 2>&1
@@ -36,6 +39,11 @@ for key in delta aa_change_p95 aa_ci_halfwidth_median false_positive_rate power 
     seconds_per_comparison_median seconds_per_comparison_max; do
     check "prints $key=" grep -q "^$key=-\{0,1\}[0-9]" "$tmp/out"
 done
+check "prints runs=3 and max_runs=7 (5/2 x runs)" grep -qx 'runs=3' "$tmp/out"
+check "... max_runs=7" grep -qx 'max_runs=7' "$tmp/out"
+# An inconclusive comparison gets all its extra blocks at once: each variant of each session has
+# 3 or 7 measured runs, never 4 to 6 (one block at a time would re-check after each).
+check "sessions have 3 or 7 runs per variant (two looks)" [ "$(q "SELECT count(*) FROM (SELECT session_id, variant, count(*) AS n FROM runs WHERE purpose = 'measure' GROUP BY 1, 2) WHERE n NOT IN (3, 7)")" = 0 ]
 check "one A/A and one slow5 trial line" [ "$(grep -c '^trial  *[0-9]' "$tmp/out")" -eq 2 ]
 check "stores one calibration of larson" [ "$(q "SELECT count(*) FROM calibrations WHERE workload = 'larson' AND trials = 1")" = 1 ]
 check "the stored delta is at least 2%" [ "$(q "SELECT delta >= 0.02 FROM calibrations")" = 1 ]
