@@ -19,9 +19,11 @@ static const char compare_usage[] =
     "                            [--delta PCT] [--db PATH] [--force] [--format text|json]\n"
     "\n"
     "Compares variant B against variant A (specs as given to `hakbench run`) in one session,\n"
-    "per workload: medians, change of the median, a 95% bootstrap confidence interval of the\n"
-    "change, a rank-test p-value (Wilcoxon signed-rank on the A/B pairs of the interleaved\n"
-    "blocks, Mann-Whitney U when there are too few pairs), MAD outliers and a verdict:\n"
+    "per workload: medians, the change (the median of the B/A ratios of the interleaved\n"
+    "blocks, whose two runs share the machine's drift; the ratio of the medians when there\n"
+    "are too few pairs), a 95% bootstrap confidence interval of the change, a rank-test\n"
+    "p-value (Wilcoxon signed-rank on the pairs, Mann-Whitney U without pairs), MAD outliers\n"
+    "and a verdict:\n"
     "  regression / improvement  the interval lies beyond -delta / +delta and p < 0.05\n"
     "  equivalent                the interval lies within [-delta, +delta]\n"
     "  inconclusive              neither: measure more runs\n"
@@ -225,6 +227,7 @@ static void print_json(int64_t session_a, int64_t session, const char *a, const 
         json_number("median_a", c[i].median_a);
         json_number("median_b", c[i].median_b);
         json_number("change", c[i].change);
+        json_number("ratio_of_medians", c[i].ratio_of_medians);
         json_number("ci_lo", c[i].ci_lo);
         json_number("ci_hi", c[i].ci_hi);
         json_number("p", c[i].p);

@@ -209,20 +209,43 @@ static void compare_samples(const samples *s, int instructions, uint64_t seed, c
     const double *num = instructions ? s->a : s->b, *den = instructions ? s->b : s->a;
     const double *pnum = instructions ? s->pa : s->pb, *pden = instructions ? s->pb : s->pa;
     int nnum = instructions ? s->na : s->nb, nden = instructions ? s->nb : s->na;
-    c->change = instructions ? c->median_a / c->median_b - 1 : c->median_b / c->median_a - 1;
+    c->ratio_of_medians =
+        instructions ? c->median_a / c->median_b - 1 : c->median_b / c->median_a - 1;
     double lo = NAN, hi = NAN;
-    if (s->npairs >= COMPARE_MIN_PAIRS_BOOTSTRAP)
-        stats_bootstrap_ratio_ci(pden, (size_t)s->npairs, pnum, (size_t)s->npairs, 1,
-                                 COMPARE_RESAMPLES, COMPARE_LEVEL, seed, &lo, &hi);
-    else if (nnum > 0 && nden > 0)
-        stats_bootstrap_ratio_ci(den, (size_t)nden, num, (size_t)nnum, 0, COMPARE_RESAMPLES,
-                                 COMPARE_LEVEL, seed, &lo, &hi);
+    if (s->npairs >= COMPARE_MIN_PAIRS_BOOTSTRAP) {
+        /* The two runs of a block share the machine's drift (load, frequency, other tenants),
+         * which moves both medians alike but not their ratio: the change is the median of the
+         * per-block ratios. On larson this narrowed A/A intervals from about +-3.5% to 1-2%
+         * (calibrate, 20 sessions re-analysed). */
+        c->change = stats_median_pair_ratio(pden, pnum, (size_t)s->npairs) - 1;
+        stats_bootstrap_pair_ratio_ci(pden, pnum, (size_t)s->npairs, COMPARE_RESAMPLES,
+                                      COMPARE_LEVEL, seed, &lo, &hi);
+    } else {
+        c->change = c->ratio_of_medians;
+        if (nnum > 0 && nden > 0)
+            stats_bootstrap_ratio_ci(den, (size_t)nden, num, (size_t)nnum, 0, COMPARE_RESAMPLES,
+                                     COMPARE_LEVEL, seed, &lo, &hi);
+    }
     c->ci_lo = lo - 1;
     c->ci_hi = hi - 1;
-    if (s->npairs >= COMPARE_MIN_PAIRS_WILCOXON)
-        c->p = stats_wilcoxon_signed_rank_p(s->pa, s->pb, (size_t)s->npairs);
-    else
+    if (s->npairs >= COMPARE_MIN_PAIRS_WILCOXON) {
+        /* On log values, so that a block's weight does not depend on the machine's level. */
+        double *la = malloc((size_t)s->npairs * sizeof *la),
+               *lb = malloc((size_t)s->npairs * sizeof *lb);
+        if (la && lb) {
+            for (int i = 0; i < s->npairs; i++) {
+                la[i] = log(s->pa[i] > 0 ? s->pa[i] : 1e-300);
+                lb[i] = log(s->pb[i] > 0 ? s->pb[i] : 1e-300);
+            }
+            c->p = stats_wilcoxon_signed_rank_p(la, lb, (size_t)s->npairs);
+        } else {
+            c->p = NAN;
+        }
+        free(la);
+        free(lb);
+    } else {
         c->p = stats_mann_whitney_p(s->a, (size_t)s->na, s->b, (size_t)s->nb);
+    }
     c->verdict = compare_decide(c);
 }
 

@@ -1,5 +1,7 @@
 /* The comparison of two variants in a session, per workload: medians, ratio, bootstrap CI,
- * rank-test p, outliers, and the three-valued verdict against the noise band delta.
+ * rank-test p, outliers, and the three-valued verdict against the noise band delta. Runs of one
+ * interleaved block are paired: the change and its interval are those of the median per-block
+ * ratio, and p is Wilcoxon's on the pairs (log values).
  *   regression / improvement: CI entirely outside [-delta, +delta] and p < 0.05
  *   equivalent: CI entirely inside [-delta, +delta]
  *   inconclusive: otherwise;  failed: any measured run of A or B did not end 'ok'
@@ -27,7 +29,9 @@ typedef struct {
     int failed_a, failed_b;    /* measured runs that did not end ok */
     int pairs;                 /* blocks with an ok run of both */
     double median_a, median_b; /* ops/s (or instructions) */
-    double change;             /* median_b / median_a - 1, sign: + is better for B */
+    double change;             /* with pairs: median of the per-block ratios B/A - 1; without:
+                                * median_b / median_a - 1. Sign: + is better for B */
+    double ratio_of_medians;   /* median_b / median_a - 1 (same sign convention) */
     double ci_lo, ci_hi;       /* 95% bootstrap CI of change */
     double p;                  /* Wilcoxon on pairs when >= 6 pairs, else Mann-Whitney */
     int outliers_a, outliers_b;

@@ -146,6 +146,51 @@ out:
     free(ratios);
 }
 
+/* The finite ratios b[i] / a[i] into out; returns how many. */
+static size_t pair_ratios(const double *a, const double *b, size_t n, double *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != 0 && isfinite(b[i] / a[i])) out[k++] = b[i] / a[i];
+    return k;
+}
+
+double stats_median_pair_ratio(const double *a, const double *b, size_t n)
+{
+    double *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) return NAN;
+    size_t k = pair_ratios(a, b, n, r);
+    double m = k ? stats_median(r, k) : NAN;
+    free(r);
+    return m;
+}
+
+void stats_bootstrap_pair_ratio_ci(const double *a, const double *b, size_t n, int resamples,
+                                   double level, uint64_t seed, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (n == 0 || resamples < 1) return;
+    double *r = malloc(n * sizeof *r), *draw = malloc(n * sizeof *draw);
+    double *scratch = malloc(n * sizeof *scratch);
+    double *meds = malloc((size_t)resamples * sizeof *meds);
+    size_t k = r ? pair_ratios(a, b, n, r) : 0;
+    if (!draw || !scratch || !meds || k == 0) goto out;
+    uint64_t state = seed;
+    for (int i = 0; i < resamples; i++) {
+        for (size_t j = 0; j < k; j++)
+            draw[j] = r[draw_index(&state, k)];
+        meds[i] = median_into(draw, k, scratch);
+    }
+    qsort(meds, (size_t)resamples, sizeof *meds, cmp_double);
+    *lo = quantile_sorted(meds, (size_t)resamples, (1 - level) / 2);
+    *hi = quantile_sorted(meds, (size_t)resamples, 1 - (1 - level) / 2);
+out:
+    free(r);
+    free(draw);
+    free(scratch);
+    free(meds);
+}
+
 typedef struct {
     double value;
     size_t index;

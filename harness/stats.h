@@ -19,6 +19,14 @@ size_t stats_outliers(const double *x, size_t n, int *out);
 void stats_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb, int paired,
                               int resamples, double level, uint64_t seed, double *lo, double *hi);
 
+/* The same for paired samples measured as per-pair ratios: a percentile-bootstrap interval of
+ * median(b[i] / a[i]) (pairs resampled), for runs of one interleaved block that share the
+ * machine's slow drift; the ratio of the pair cancels it. Pairs with a[i] == 0 are skipped. */
+void stats_bootstrap_pair_ratio_ci(const double *a, const double *b, size_t n, int resamples,
+                                   double level, uint64_t seed, double *lo, double *hi);
+/* median(b[i] / a[i]) over the pairs with a[i] != 0; NAN when there are none. */
+double stats_median_pair_ratio(const double *a, const double *b, size_t n);
+
 /* Two-sided Wilcoxon signed-rank test on pairs (b[i] - a[i]); exact distribution for n <= 25
  * without ties, normal approximation with tie and continuity correction otherwise. Zero
  * differences are dropped (Wilcoxon's method). Returns p in [0,1]; 1 when n == 0. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define CHECKOUT_MARKER "harness/variants.conf"
+
 /* Options whose value is a path the user typed, relative to where they are. */
 static const char *const path_options[] = {"--db", "--out", "--variants-conf", "--workloads-conf",
                                            "--reports-dir"};
@@ -48,18 +50,39 @@ static int absolutize(int argc, char **argv, int i, const char *cwd, int positio
     return i;
 }
 
+/* The nearest directory at or above dir that holds `marker`, into dir; 0 if none. */
+static int find_upwards(char *dir, const char *marker)
+{
+    for (;;) {
+        char probe[PATH_MAX + 32];
+        snprintf(probe, sizeof probe, "%s/%s", dir, marker);
+        if (access(probe, F_OK) == 0) return 1;
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) return 0;
+        *slash = '\0';
+    }
+}
+
 int workdir_enter_repository(int argc, char **argv, int positional_paths)
 {
     if (access("harness/variants.conf", R_OK) == 0) return 0;
-    char root[PATH_MAX], probe[PATH_MAX + 32], cwd[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", root, sizeof root - 1);
-    if (n <= 0) return 0;
-    root[n] = '\0';
-    char *slash = strrchr(root, '/');
-    if (!slash) return 0;
-    *slash = '\0';
-    snprintf(probe, sizeof probe, "%s/harness/variants.conf", root);
-    if (access(probe, R_OK) != 0 || !getcwd(cwd, sizeof cwd)) return 0;
+    char cwd[PATH_MAX], root[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) return 0;
+    /* Like git: the checkout the user is in (a subdirectory of it, a throw-away clone that
+     * bisect tests). Inside another git repository, stay: its history is what report and
+     * bisect read. Anywhere else, the checkout hakbench was built in. */
+    snprintf(root, sizeof root, "%s", cwd);
+    if (!find_upwards(root, CHECKOUT_MARKER)) {
+        snprintf(root, sizeof root, "%s", cwd);
+        if (find_upwards(root, ".git")) return 0;
+        ssize_t n = readlink("/proc/self/exe", root, sizeof root - 1);
+        if (n <= 0) return 0;
+        root[n] = '\0';
+        char *slash = strrchr(root, '/');
+        if (!slash) return 0;
+        *slash = '\0';
+        if (!find_upwards(root, CHECKOUT_MARKER)) return 0;
+    }
     for (int i = 1; i < argc; i++)
         i = absolutize(argc, argv, i, cwd, positional_paths);
     if (chdir(root) != 0) {

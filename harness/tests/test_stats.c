@@ -230,6 +230,43 @@ static void mann_whitney_normal_for_large_samples(void **state)
     assert_float_equal(stats_mann_whitney_p(x, 30, y, 30), 0.7618283459354748, P_TOL);
 }
 
+/* Per-pair ratios: the median of {0.9, 0.95, 1.05} is 0.95, whatever the levels. */
+static void median_pair_ratio_known_answer(void **state)
+{
+    (void)state;
+    const double a[] = {100, 200, 400}, b[] = {90, 190, 420};
+    assert_float_equal(stats_median_pair_ratio(a, b, 3), 0.95, 1e-12);
+    const double z[] = {0, 100}, w[] = {5, 80};
+    assert_float_equal(stats_median_pair_ratio(z, w, 2), 0.8, 1e-12); /* a = 0 is skipped */
+}
+
+/* B is A minus 10% in every block while the machine's level drifts 3x: the interval of the
+ * paired ratio is exactly 0.9, where the ratio of medians would wander with the drift. */
+static void pair_ratio_ci_cancels_drift(void **state)
+{
+    (void)state;
+    double a[40], b[40];
+    for (int i = 0; i < 40; i++) {
+        a[i] = 100e6 * (1 + 2.0 * i / 39);
+        b[i] = 0.9 * a[i];
+    }
+    double lo, hi;
+    stats_bootstrap_pair_ratio_ci(a, b, 40, 2000, 0.95, 7, &lo, &hi);
+    assert_float_equal(lo, 0.9, 1e-12);
+    assert_float_equal(hi, 0.9, 1e-12);
+    /* Noisy pairs: the interval holds the sample's median ratio and stays inside the
+     * ratios' range; the same seed gives the same interval. */
+    for (int i = 0; i < 40; i++)
+        b[i] = a[i] * (0.9 + 0.02 * ((i * 7919) % 13 - 6) / 6.0);
+    double lo2, hi2;
+    stats_bootstrap_pair_ratio_ci(a, b, 40, 2000, 0.95, 7, &lo, &hi);
+    stats_bootstrap_pair_ratio_ci(a, b, 40, 2000, 0.95, 7, &lo2, &hi2);
+    double m = stats_median_pair_ratio(a, b, 40);
+    assert_true(lo <= m && m <= hi);
+    assert_true(lo >= 0.88 - 1e-12 && hi <= 0.92 + 1e-12);
+    assert_true(lo == lo2 && hi == hi2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +286,8 @@ int main(void)
         cmocka_unit_test(mann_whitney_exact_small),
         cmocka_unit_test(mann_whitney_normal_with_ties),
         cmocka_unit_test(mann_whitney_normal_for_large_samples),
+        cmocka_unit_test(median_pair_ratio_known_answer),
+        cmocka_unit_test(pair_ratio_ci_cancels_drift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
