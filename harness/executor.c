@@ -227,10 +227,10 @@ static void classify(exec_result *res, int status, int timed_out, int oom, int r
     else
         res->exit_code = WEXITSTATUS(status);
     const char *s;
-    if (timed_out)
-        s = "timeout";
-    else if (oom)
+    if (oom) /* the cap ends a run that was also late: memory is the cause */
         s = "oom";
+    else if (timed_out)
+        s = "timeout";
     else if (res->signal)
         s = "crash";
     else if (res->exit_code == 3)
@@ -329,7 +329,11 @@ int exec_run(const exec_request *req, exec_result *res)
             long kb = group_rss_kb(&g);
             if (kb > sample_peak) sample_peak = (double)kb;
             record_sample(res, &stride, &skip, (int)((now - start) * 1000.0), kb);
-            if (req->mem_limit_kb > 0 && kb > req->mem_limit_kb && !oom) {
+            /* Over the cap by our count, or a member already killed by the cgroup's OOM
+             * killer: the run is over either way (a forked helper's death leaves a parent
+             * that may wait forever, which must not turn into a timeout). */
+            if (!oom && ((req->mem_limit_kb > 0 && kb > req->mem_limit_kb) ||
+                         (cg.version && memcgroup_oom_kills(&cg) > 0))) {
                 oom = 1;
                 kill(-pid, SIGKILL);
             }
