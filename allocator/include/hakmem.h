@@ -47,7 +47,10 @@ void hak_trim(void);
     X(slow_path_calls)                                                                             \
     X(remote_frees_pushed)                                                                         \
     X(remote_frees_drained)                                                                        \
-    X(slabs_adopted)                                                                               \
+    X(remote_deliveries)                                                                           \
+    X(heaps_created)                                                                               \
+    X(heaps_reused)                                                                                \
+    X(heap_drains)                                                                                 \
     X(slabs_created)                                                                               \
     X(slabs_returned)                                                                              \
     X(superslabs_mapped)                                                                           \

@@ -142,7 +142,8 @@ HAK_EXPORT void hak_free(void *p)
     if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB && ((uintptr_t)p & HAK_SEG_MASK) >= HAK_SS_HDR_SIZE)) {
         hak_superslab *ss = hak_ss_of(p);
         unsigned i = hak_ss_slab_index(ss, p);
-        unsigned cls = ss->slab_cls[i];
+        unsigned cls = (unsigned)(atomic_load_explicit(&ss->meta[i], memory_order_relaxed) &
+                                  HAK_SLAB_META_CLS);
         DEBUG_CHECK_BLOCK(p, "free()", true);
         if (cls < HAK_TINY_NCLASS) {
 #if FAULT_LEAK
@@ -180,7 +181,9 @@ static size_t usable_size(const void *p, const char *what)
     if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB && ((uintptr_t)p & HAK_SEG_MASK) >= HAK_SS_HDR_SIZE)) {
         hak_superslab *ss = hak_ss_of(p);
         DEBUG_CHECK_BLOCK(p, what, false);
-        return hak_class_size[ss->slab_cls[hak_ss_slab_index(ss, p)]];
+        return hak_class_size[atomic_load_explicit(&ss->meta[hak_ss_slab_index(ss, p)],
+                                                   memory_order_relaxed) &
+                              HAK_SLAB_META_CLS];
     }
     if (kind == HAK_SEG_SPAN) return hak_span_usable(p, what);
     if (kind == HAK_SEG_LARGE) return hak_large_usable(p);
@@ -326,8 +329,7 @@ HAK_EXPORT void *hak_pvalloc(size_t size)
 HAK_EXPORT void hak_trim(void)
 {
     hak_ensure_init();
-    hak_tcache_flush_all();
-    hak_orphans_reclaim();
+    hak_tcache_trim();
     hak_large_trim();
     hak_span_trim();
     hak_ss_trim();

@@ -29,9 +29,9 @@
  *   FAULT_LEAK             1: free() drops tiny blocks
  *   FAULT_CRASH_AFTER      N>0: SIGSEGV at the N-th allocation */
 /* Their values come from allocator/defaults.mk through the Makefile, the one place they live. */
-#if !defined(TINY_FAST_PATH_DEFAULT) || !defined(BOX_REFACTOR_DEFAULT) || \
-    !defined(HAKMEM_BUILD_RELEASE) || !defined(HAKMEM_COUNTERS) || !defined(TCACHE_CAPACITY) || \
-    !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(FAULT_DELAY_NS) || \
+#if !defined(TINY_FAST_PATH_DEFAULT) || !defined(BOX_REFACTOR_DEFAULT) ||                          \
+    !defined(HAKMEM_BUILD_RELEASE) || !defined(HAKMEM_COUNTERS) || !defined(TCACHE_CAPACITY) ||    \
+    !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(FAULT_DELAY_NS) ||        \
     !defined(FAULT_DELAY_EVERY) || !defined(FAULT_LEAK) || !defined(FAULT_CRASH_AFTER)
 #error "build the allocator through the Makefile: allocator/defaults.mk defines the variant macros"
 #endif

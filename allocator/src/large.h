@@ -1,5 +1,5 @@
-/* large.h: blocks above HAK_SPAN_MAX (1 MiB), each in its own 2 MiB-aligned mapping with a header just
- * before the user pointer, and a small cache of recently freed mappings (reused when the size
+/* large.h: blocks above HAK_SPAN_MAX (1 MiB), each in its own 2 MiB-aligned mapping with a header
+ * just before the user pointer, and a small cache of recently freed mappings (reused when the size
  * fits within 2x) so that alloc/free cycles of big buffers do not pay mmap each time.
  * Owns the large cache (one lock). Calls segmap.h, os.h. */
 #ifndef HAKMEM_LARGE_H

@@ -20,8 +20,9 @@ static legacy_class legacy[HAK_TINY_NCLASS] = {
 #undef L1
 };
 
-/* Legacy slabs carry this owner so nothing else mistakes them for a heap's. */
-static char legacy_owner_tag;
+/* Legacy slabs carry this owner so nothing else mistakes them for a heap's (64-byte aligned:
+ * the low bits of a slab's meta word hold its class). */
+static _Alignas(64) char legacy_owner_tag;
 #define LEGACY_OWNER ((struct hak_heap *)(void *)&legacy_owner_tag)
 
 static void partial_remove(legacy_class *lc, hak_slab *s)

@@ -3,8 +3,9 @@
 
 unsigned hak_slab_drain(hak_slab *s)
 {
-    void *chain = atomic_exchange_explicit(&s->remote, NULL, memory_order_acquire);
-    if (!chain) return 0;
+    if (atomic_load_explicit(&s->remote, memory_order_relaxed) <= HAK_SLAB_ARMED) return 0;
+    /* A list is there, and only the holder arms, so the exchange takes a list, never an arm. */
+    void *chain = (void *)atomic_exchange_explicit(&s->remote, 0, memory_order_acquire);
     unsigned n = 1;
     void *tail = chain;
     while (hak_block_next(tail)) {
@@ -20,11 +21,20 @@ unsigned hak_slab_drain(hak_slab *s)
     return n;
 }
 
+bool hak_slab_arm(hak_slab *s)
+{
+    uintptr_t old = 0;
+    if (atomic_compare_exchange_strong_explicit(&s->remote, &old, HAK_SLAB_ARMED,
+                                                memory_order_relaxed, memory_order_relaxed))
+        return true;
+    return old == HAK_SLAB_ARMED;
+}
+
 unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max)
 {
     unsigned got = 0;
     void *head = *list;
-    if (!s->local && atomic_load_explicit(&s->remote, memory_order_relaxed)) hak_slab_drain(s);
+    if (!s->local) hak_slab_drain(s);
     if (!head && s->local && s->local_count <= max) {
         got = s->local_count;
         head = s->local;
@@ -55,10 +65,17 @@ unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max)
 
 bool hak_slab_push_remote(hak_slab *s, void *head, void *tail)
 {
-    void *old = atomic_load_explicit(&s->remote, memory_order_relaxed);
-    do {
-        hak_block_set_next(tail, old);
-    } while (!atomic_compare_exchange_weak_explicit(&s->remote, &old, head, memory_order_release,
-                                                    memory_order_relaxed));
-    return old == NULL;
+    uintptr_t old = atomic_load_explicit(&s->remote, memory_order_relaxed);
+    for (;;) {
+        if (old == HAK_SLAB_ARMED) {
+            if (atomic_compare_exchange_weak_explicit(&s->remote, &old, 0, memory_order_relaxed,
+                                                      memory_order_relaxed))
+                return false;
+            continue;
+        }
+        hak_block_set_next(tail, (void *)old);
+        if (atomic_compare_exchange_weak_explicit(&s->remote, &old, (uintptr_t)head,
+                                                  memory_order_release, memory_order_relaxed))
+            return true;
+    }
 }

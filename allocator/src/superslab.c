@@ -145,7 +145,6 @@ hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner)
     hak_slab *s = &ss->slabs[i];
     s->bsize = hak_class_size[cls];
     s->cls = (uint8_t)cls;
-    ss->slab_cls[i] = (uint8_t)cls;
     ss_slab_range(ss, i, s->bsize, &s->start, &s->end);
     s->bump = s->start;
     s->local = NULL;
@@ -153,8 +152,8 @@ hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner)
     s->used = 0;
     s->next = s->prev = NULL;
     s->state = HAK_SLAB_ACTIVE;
-    atomic_store_explicit(&s->remote, NULL, memory_order_relaxed);
-    atomic_store_explicit(&s->owner, owner, memory_order_release);
+    atomic_store_explicit(&s->remote, 0, memory_order_relaxed);
+    atomic_store_explicit(&ss->meta[i], (uintptr_t)owner | cls, memory_order_relaxed);
 #if !HAKMEM_BUILD_RELEASE
     memset((void *)ss->live[i], 0, sizeof ss->live[i]);
 #endif
@@ -194,7 +193,7 @@ void hak_ss_release(hak_slab *s)
     hak_superslab *ss = hak_ss_of(s);
     unsigned i = s->index;
     s->state = HAK_SLAB_FREE;
-    atomic_store_explicit(&s->owner, NULL, memory_order_relaxed);
+    atomic_store_explicit(&ss->meta[i], 0, memory_order_relaxed);
     HAK_GSTAT_ADD(slabs_returned, 1);
 
     pthread_mutex_lock(&ss_lock);

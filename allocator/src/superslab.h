@@ -23,13 +23,18 @@
 #define HAK_SS_MAGIC 0x48414b53u                 /* "HAKS" */
 #define HAK_SS_DIRTY_MIN_BYTES ((size_t)1 << 20) /* dirty slabs always allowed before a sweep */
 
+/* A slab's owner and class in one word: the owner heap's address (64-byte aligned, or the
+ * legacy path's tag) | the class. One load tells free() both whose slab a block is and its
+ * class; 0 while the slab is free. */
+#define HAK_SLAB_META_CLS ((uintptr_t)63)
+
 typedef struct hak_superslab {
-    /* Read by every free(): the shift and the class of each slab, in one cache line. */
+    /* Read-mostly, read by every free(): written when a slab is handed out or given back. */
     uint32_t magic;
     uint8_t slab_shift;
     uint8_t nslabs;
     uint8_t kind; /* 0: tiny, 1: mid */
-    uint8_t slab_cls[HAK_SS_MAX_SLABS];
+    _Alignas(64) _Atomic uintptr_t meta[HAK_SS_MAX_SLABS];
     /* Pool bookkeeping, under the pool lock. */
     _Alignas(64) uint32_t free_mask; /* bit i: slab i is free */
     uint32_t dirty_mask;             /* bit i: slab i is free but its pages are still committed */
@@ -55,6 +60,16 @@ HAK_INLINE hak_slab *hak_slab_of(const void *p)
 {
     hak_superslab *ss = hak_ss_of(p);
     return &ss->slabs[hak_ss_slab_index(ss, p)];
+}
+HAK_INLINE uintptr_t hak_slab_meta(const hak_slab *s)
+{
+    return atomic_load_explicit(&hak_ss_of(s)->meta[s->index], memory_order_relaxed);
+}
+/* The heap that owns s. Stable while the caller holds a block of s (the slab cannot be given
+ * back before every block has come home). */
+HAK_INLINE struct hak_heap *hak_slab_owner(const hak_slab *s)
+{
+    return (struct hak_heap *)(hak_slab_meta(s) & ~HAK_SLAB_META_CLS);
 }
 
 /* A fresh slab for class cls, state ACTIVE, owned by owner; NULL when the OS says no. */

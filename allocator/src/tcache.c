@@ -1,7 +1,7 @@
 /* tcache.c: the per-thread cache of free blocks (see tcache.h). */
 #include "tcache.h"
 #include "span.h"
-#include "superslab.h"
+#include "stats.h"
 #include <pthread.h>
 
 __thread hak_tcache hak_tls_tcache;
@@ -16,26 +16,15 @@ static HAK_NOINLINE hak_heap *tcache_attach(void)
     hak_ensure_init();
     hak_tcache *tc = &hak_tls_tcache;
     if (tc->heap || tc->exiting) return tc->heap;
-    hak_heap *h = hak_heap_create(&hak_tls_counters);
+    hak_heap *h = hak_heap_attach();
     if (!h) return NULL;
     tc->heap = h;
     if (hak_thread_key_ok) pthread_setspecific(hak_thread_key, h);
+    hak_stats_thread_attach();
     hak_span_thread_attach();
     for (unsigned c = 0; c < HAK_NCLASS; c++)
         tc->bins[c].cap = hak_class_cap[c];
     return h;
-}
-
-/* A thread past its exit hook (a later TLS destructor calling malloc) gets a heap for one
- * block only, handed back at once, so nothing stays owned by a thread that is gone. */
-static void *tcache_exiting_alloc(unsigned cls)
-{
-    hak_heap *h = hak_heap_create(NULL);
-    if (!h) return NULL;
-    void *p = NULL;
-    hak_heap_refill(h, cls, &p, 1, 1);
-    hak_heap_abandon(h);
-    return p;
 }
 
 hak_heap *hak_tcache_heap(void)
@@ -49,7 +38,7 @@ void *hak_tcache_alloc_miss(unsigned cls)
     HAK_STAT_INC(slow_path_calls);
     hak_tcache *tc = &hak_tls_tcache;
     hak_heap *h = hak_tcache_heap();
-    if (HAK_UNLIKELY(!h)) return tc->exiting ? tcache_exiting_alloc(cls) : NULL;
+    if (HAK_UNLIKELY(!h)) return tc->exiting ? hak_heap_exiting_alloc(cls) : NULL;
     hak_bin *b = &tc->bins[cls];
     if (!b->head) {
         unsigned got = hak_heap_refill(h, cls, &b->head, hak_class_batch[cls], b->cap);
@@ -122,12 +111,18 @@ void hak_tcache_free(void *p, unsigned cls)
     hak_tcache_free_miss(p, cls);
 }
 
-void hak_tcache_flush_all(void)
+static void tcache_flush_all(void)
 {
     hak_tcache *tc = &hak_tls_tcache;
     if (!tc->heap) return;
     for (unsigned c = 0; c < HAK_NCLASS; c++)
         if (tc->bins[c].count) tcache_flush_bin(tc->heap, &tc->bins[c], 0);
+}
+
+void hak_tcache_trim(void)
+{
+    tcache_flush_all();
+    if (hak_tls_tcache.heap) hak_heap_trim(hak_tls_tcache.heap);
 }
 
 void hak_tcache_thread_exit(void *unused)
@@ -136,11 +131,12 @@ void hak_tcache_thread_exit(void *unused)
     hak_tcache *tc = &hak_tls_tcache;
     hak_heap *h = tc->heap;
     if (!h) return;
-    hak_tcache_flush_all();
+    tcache_flush_all();
     hak_span_thread_exit();
     for (unsigned c = 0; c < HAK_NCLASS; c++)
         tc->bins[c].cap = 0;
     tc->exiting = true;
     tc->heap = NULL;
-    hak_heap_abandon(h);
+    hak_heap_detach(h);
+    hak_stats_thread_exit();
 }

@@ -3,7 +3,9 @@
  * flushed in batches back to the slabs when full. cap stays 0 until the thread has a heap,
  * so the inline fast path (front.h) needs no "initialised?" test: a full bin sends it here.
  * Owns the per-thread cache and counters (initial-exec TLS) and the thread-exit hook, which
- * also hands back the thread's cached page runs. Calls heap.h, span.h (attach and exit). */
+ * also hands back the thread's cached page runs. A thread past its exit hook allocates from
+ * the shared exit heap, one block a call, and frees straight to the slabs.
+ * Calls heap.h, span.h and stats.h (attach and exit). */
 #ifndef HAKMEM_TCACHE_H
 #define HAKMEM_TCACHE_H
 
@@ -32,7 +34,8 @@ void hak_tcache_free_miss(void *p, unsigned cls);
 
 /* Thread exit (pthread key destructor) and process-level hooks. */
 void hak_tcache_thread_exit(void *unused);
-void hak_tcache_flush_all(void);
+/* hak_trim(): the calling thread's cache back to the slabs, its heap drained. */
+void hak_tcache_trim(void);
 hak_heap *hak_tcache_heap(void);
 
 #endif

@@ -2,10 +2,10 @@
  * (8 KiB-1 MiB, every page written), is allocated and freed, and resident memory
  * (/proc/self/statm) must fall by at least 90% of the peak increase.
  * The plain path (nothing called after the frees) is tested on its own, as is the case where
- * another thread frees the blocks after the allocating thread exited (remote frees to orphaned
- * slabs). Nothing special is called after the frees (no hak_trim): the plain path must return
- * the memory by itself. Each case runs in a forked child under
- * an address-space cap, so a leaking allocator fails the case instead of eating the machine. */
+ * another thread frees the blocks after the allocating thread exited (remote frees to slabs of
+ * a heap without a thread). Nothing special is called after the frees (no hak_trim): the plain path
+ * must return the memory by itself. Each case runs in a forked child under an address-space cap, so
+ * a leaking allocator fails the case instead of eating the machine. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
