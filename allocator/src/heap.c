@@ -13,7 +13,8 @@ _Static_assert(sizeof(hak_heap) % 64 == 0, "heap records fill whole cache lines"
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static hak_heap *pool;                   /* heaps without a thread, most recent first */
 static hak_heap *chunk_next, *chunk_end; /* records not handed out yet */
-static _Atomic(hak_heap *) exit_heap;    /* allocations of threads past their exit hook */
+static unsigned heaps_made;
+static _Atomic(hak_heap *) exit_heap; /* allocations of threads past their exit hook */
 
 static void list_push(hak_slab **head, hak_slab *s)
 {
@@ -33,16 +34,26 @@ static void list_remove(hak_slab **head, hak_slab *s)
     s->next = s->prev = NULL;
 }
 
-/* A record that was never used, in the given state. pool_lock held. */
+/* A record that was never used, in the given state. pool_lock held; a new chunk of records is
+ * mapped with it released (no system call under a lock). */
 static hak_heap *heap_new(int state)
 {
-    if (chunk_next == chunk_end) {
+    while (chunk_next == chunk_end) {
+        pthread_mutex_unlock(&pool_lock);
         hak_heap *chunk = hak_os_map(HEAP_CHUNK_SIZE);
+        pthread_mutex_lock(&pool_lock);
         if (!chunk) return NULL;
+        if (chunk_next != chunk_end) { /* another thread mapped one meanwhile */
+            pthread_mutex_unlock(&pool_lock);
+            hak_os_unmap(chunk, HEAP_CHUNK_SIZE);
+            pthread_mutex_lock(&pool_lock);
+            continue;
+        }
         chunk_next = chunk;
         chunk_end = chunk + HEAP_CHUNK_SIZE / sizeof(hak_heap);
     }
     hak_heap *h = chunk_next++;
+    h->arena = heaps_made++; /* round robin over the SuperSlab arenas */
     atomic_store_explicit(&h->state, state, memory_order_relaxed);
     HAK_GSTAT_ADD(heaps_created, 1);
     return h;
@@ -86,12 +97,16 @@ static void heap_give_back(hak_heap *h, hak_slab *s)
     hak_ss_release(s);
 }
 
-/* One block back to h's own slab s. True when that emptied s and gave it back (s must then
- * not be touched: its SuperSlab may be gone). */
-static bool heap_free_local(hak_heap *h, hak_slab *s, void *p)
+/* The n blocks head..tail (chained) back to h's own slab s. True when that emptied s and gave
+ * it back (s must then not be touched: its SuperSlab may be gone). */
+static bool heap_free_run(hak_heap *h, hak_slab *s, void *head, void *tail, uint32_t n)
 {
     HAK_ASSERT(hak_slab_owner(s) == h);
-    hak_slab_free_local(s, p);
+    hak_block_set_next(tail, s->local);
+    s->local = head;
+    s->local_count += n;
+    HAK_ASSERT(s->used >= n);
+    s->used -= n;
     if (s->state == HAK_SLAB_FULL) {
         s->state = HAK_SLAB_PARTIAL;
         list_push(&h->partial[s->cls], s);
@@ -128,16 +143,14 @@ static void heap_collect(hak_heap *h, bool park)
     void *p = atomic_exchange_explicit(&h->delayed, NULL, memory_order_acquire);
     while (p) {
         hak_slab *s = hak_slab_of(p);
-        bool gone = false;
-        uint64_t n = 0;
-        while (p && !gone && hak_slab_of(p) == s) {
-            void *next = hak_block_next(p);
-            gone = heap_free_local(h, s, p);
-            p = next;
+        void *head = p, *tail = p;
+        uint32_t n = 1;
+        for (p = hak_block_next(p); p && hak_slab_of(p) == s; p = hak_block_next(p)) {
+            tail = p;
             n++;
         }
         HAK_STAT_ADD(remote_frees_drained, n);
-        if (park && !gone) heap_park_slab(h, s);
+        if (!heap_free_run(h, s, head, tail, n) && park) heap_park_slab(h, s);
     }
 }
 
@@ -181,12 +194,12 @@ static void heap_deliver(hak_heap *h, void *head, void *tail)
         heap_drain_pooled(h);
 }
 
-void hak_heap_free_remote(hak_slab *s, void *head, void *tail)
+void hak_heap_free_remote(hak_slab *s, void *head, void *tail, uint32_t n)
 {
     /* Read before the push: once pushed, the owner may give the slab back. */
     struct hak_heap *owner = hak_slab_owner(s);
     if (HAK_UNLIKELY(!owner)) hak_fatal_ptr("free()", "invalid pointer", head);
-    if (!hak_slab_push_remote(s, head, tail)) {
+    if (!hak_slab_push_remote(s, head, tail, n)) {
         HAK_STAT_INC(remote_deliveries);
         heap_deliver(owner, head, tail);
     }
@@ -225,7 +238,7 @@ static unsigned heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, 
         }
         if ((s = h->partial[cls]))
             list_remove(&h->partial[cls], s);
-        else if (!(s = hak_ss_acquire(cls, h)))
+        else if (!(s = hak_ss_acquire(cls, h, h->arena)))
             break;
         s->state = HAK_SLAB_ACTIVE;
         h->active[cls] = s;
@@ -236,30 +249,32 @@ static unsigned heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, 
 
 unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max)
 {
+    hak_ss_purge_tick();
     if (atomic_load_explicit(&h->delayed, memory_order_relaxed)) heap_collect(h, false);
     return heap_refill(h, cls, list, n, max);
 }
 
 void hak_heap_return_chain(hak_heap *h, void *chain)
 {
+    hak_ss_purge_tick();
     while (chain) {
         void *p = chain;
         chain = hak_block_next(p);
         hak_slab *s = hak_slab_of(p);
         if (h && hak_slab_owner(s) == h) {
-            heap_free_local(h, s, p);
+            heap_free_run(h, s, p, p, 1);
             continue;
         }
         /* Consecutive blocks of the same slab go over together. */
         void *tail = p;
-        uint64_t n = 1;
+        uint32_t n = 1;
         while (chain && hak_slab_of(chain) == s) {
             tail = chain;
             chain = hak_block_next(chain);
             n++;
         }
         HAK_STAT_ADD(remote_frees_pushed, n);
-        hak_heap_free_remote(s, p, tail);
+        hak_heap_free_remote(s, p, tail, n);
     }
 }
 
@@ -268,9 +283,17 @@ static hak_heap *heap_exit_heap(void)
     hak_heap *h = atomic_load_explicit(&exit_heap, memory_order_acquire);
     if (h) return h;
     pthread_mutex_lock(&pool_lock);
-    h = atomic_load_explicit(&exit_heap, memory_order_relaxed);
-    if (!h && (h = heap_new(HAK_HEAP_POOLED)))
-        atomic_store_explicit(&exit_heap, h, memory_order_release);
+    if (!(h = atomic_load_explicit(&exit_heap, memory_order_relaxed)) &&
+        (h = heap_new(HAK_HEAP_POOLED))) {
+        hak_heap *other = atomic_load_explicit(&exit_heap, memory_order_relaxed);
+        if (other) { /* made meanwhile (heap_new let go of the lock): ours joins the pool */
+            h->next_pooled = pool;
+            pool = h;
+            h = other;
+        } else {
+            atomic_store_explicit(&exit_heap, h, memory_order_release);
+        }
+    }
     pthread_mutex_unlock(&pool_lock);
     return h;
 }

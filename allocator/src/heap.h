@@ -24,6 +24,7 @@ typedef struct hak_heap {
     hak_slab *active[HAK_NCLASS];
     hak_slab *partial[HAK_NCLASS];
     struct hak_heap *next_pooled; /* under the pool lock */
+    unsigned arena;               /* the SuperSlab arena its slabs come from */
     /* Written by other threads (deliveries) and read by them (state): a line of its own, and
      * the record's size a multiple of the line, so the next record's fields never share it. */
     _Alignas(64) _Atomic(void *) delayed; /* blocks of armed slabs, from hak_heap_deliver */
@@ -41,9 +42,9 @@ unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, uns
 /* Returns a chain of blocks (any slabs, any owners) to their slabs: local frees for h's own
  * slabs, remote frees for the others. h may be NULL (a thread past its exit hook). */
 void hak_heap_return_chain(hak_heap *h, void *chain);
-/* Frees the chain head..tail of blocks of slab s, which the caller does not own: pushed onto
+/* Frees the chain head..tail of n blocks of slab s, which the caller does not own: pushed onto
  * s's remote list, or, s being armed, delivered to its owner heap. */
-void hak_heap_free_remote(hak_slab *s, void *head, void *tail);
+void hak_heap_free_remote(hak_slab *s, void *head, void *tail, uint32_t n);
 /* One block of class cls for a thread past its exit hook, from the shared exit heap. */
 void *hak_heap_exiting_alloc(unsigned cls);
 /* hak_trim(): processes deliveries and drains every slab of h, giving back the empty ones. */

@@ -24,6 +24,7 @@
  *   TCACHE_CAPACITY        blocks per class in the thread cache (scaled down for big classes)
  *   REFILL_BATCH           blocks moved from a slab into the thread cache per refill
  *   EMPTY_SUPERSLAB_KEEP   empty SuperSlabs kept mapped (hysteresis) before unmapping
+ *   PURGE_DELAY_MS         free memory kept committed this long before it goes back to the OS
  *   FAULT_DELAY_NS         busy-wait this many ns in every FAULT_DELAY_EVERY-th malloc
  *   FAULT_DELAY_EVERY      N>=1: the FAULT_DELAY_NS spin on every N-th malloc of a thread
  *   FAULT_LEAK             1: free() drops tiny blocks
@@ -41,6 +42,9 @@
 #endif
 #if REFILL_BATCH < 1
 #error "REFILL_BATCH must be >= 1"
+#endif
+#if PURGE_DELAY_MS < 0 || PURGE_DELAY_MS > 3600000
+#error "PURGE_DELAY_MS must be in 0..3600000"
 #endif
 #if FAULT_DELAY_EVERY < 1 || FAULT_DELAY_EVERY > 1000000000
 #error "FAULT_DELAY_EVERY must be in 1..1000000000"

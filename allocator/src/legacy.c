@@ -48,7 +48,7 @@ void *hak_legacy_alloc(unsigned cls)
         s = lc->partial;
         if (s) {
             partial_remove(lc, s);
-        } else if (!(s = hak_ss_acquire(cls, LEGACY_OWNER))) {
+        } else if (!(s = hak_ss_acquire(cls, LEGACY_OWNER, 0))) {
             break;
         }
         s->state = HAK_SLAB_LEGACY;

@@ -1,6 +1,14 @@
 /* os.c: mmap / munmap / madvise and their counters (see os.h). */
 #include "os.h"
 #include <sys/mman.h>
+#include <time.h>
+
+uint64_t hak_os_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static _Atomic uint64_t os_mapped_now;
 

@@ -7,6 +7,10 @@
 
 #include "internal.h"
 
+/* Milliseconds of a coarse monotonic clock (CLOCK_MONOTONIC_COARSE: a vDSO read, no
+ * syscall, a few milliseconds of resolution): enough to age free memory. */
+uint64_t hak_os_now_ms(void);
+
 /* size bytes of zeroed memory, page-aligned. */
 void *hak_os_map(size_t size);
 /* size bytes aligned to align (a power of two >= page size). */

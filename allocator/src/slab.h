@@ -8,7 +8,12 @@
  * links. Anyone may push onto remote. The remote word is a block list or HAK_SLAB_ARMED: armed,
  * the next pusher does not push but takes the arm off and hands its blocks to the owner heap
  * (heap.c), so a slab nobody looks at (full, or in a heap without a thread) is brought back
- * to its holder's attention by the first free that reaches it. */
+ * to its holder's attention by the first free that reaches it.
+ * A list in the remote word is its head's offset in the SuperSlab (low 32 bits; blocks are
+ * 16-byte aligned and never at offset 0) and its length (high 32 bits), updated by the same
+ * CAS as the head: the holder takes the list and learns how many blocks it took in one
+ * exchange, without walking blocks another core wrote (their cache lines stay where they are
+ * until each block is allocated again). */
 #ifndef HAKMEM_SLAB_H
 #define HAKMEM_SLAB_H
 
@@ -23,8 +28,8 @@ enum {
 };
 
 /* The remote word of a slab that wants to be told about its next remote free. Blocks are
- * 16-byte aligned, so no list head has this value. */
-#define HAK_SLAB_ARMED ((uintptr_t)1)
+ * 16-byte aligned, so no list has this value. */
+#define HAK_SLAB_ARMED ((uint64_t)1)
 
 typedef struct hak_slab {
     /* Holder-written: read and written by the owner heap's thread only. */
@@ -40,7 +45,7 @@ typedef struct hak_slab {
     uint8_t state;
     uint8_t index;
     /* Written by other threads: its own cache line, so pushes do not disturb the holder. */
-    _Alignas(64) _Atomic uintptr_t remote;
+    _Alignas(64) _Atomic uint64_t remote;
 } hak_slab;
 
 HAK_INLINE void *hak_block_next(void *p)
@@ -56,7 +61,8 @@ HAK_INLINE void hak_block_set_next(void *p, void *next)
  * then fresh bump memory). Returns how many. When *list is empty and the whole local list
  * holds at most max blocks, it is handed over as is, without walking it. */
 unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max);
-/* Holder: takes the remote list into the local one (an arm stays); returns the blocks taken. */
+/* Holder: takes the remote list into the local one (an arm stays); returns the blocks taken.
+ * Into an empty local list it costs one exchange, whatever the length. */
 unsigned hak_slab_drain(hak_slab *s);
 /* Holder: arms an empty remote list. False when blocks are on it (drain them first). */
 bool hak_slab_arm(hak_slab *s);
@@ -68,9 +74,9 @@ HAK_INLINE void hak_slab_free_local(hak_slab *s, void *p)
     s->local_count++;
     s->used--;
 }
-/* Anyone holding the blocks head..tail (chained, all of s): pushes them onto the remote list
+/* Anyone holding the n blocks head..tail (chained, all of s): pushes them onto the remote list
  * and returns true, or, when s was armed, takes the arm off without pushing and returns false:
- * the caller must then hand the chain to the owner heap (hak_heap_deliver). */
-bool hak_slab_push_remote(hak_slab *s, void *head, void *tail);
+ * the caller must then hand the chain to the owner heap. */
+bool hak_slab_push_remote(hak_slab *s, void *head, void *tail, uint32_t n);
 
 #endif

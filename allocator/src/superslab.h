@@ -1,17 +1,22 @@
 /* superslab.h: a SuperSlab is a 2 MiB-aligned region cut into slabs: 32 x 64 KiB for tiny
  * classes, 4 x 512 KiB for mid ones. The header (first pages) holds the slab descriptors, so
- * any block finds its slab and class with a mask and a shift: no global lookup.
- * Owns the SuperSlab pool (one lock): slab hand-out and return, decommit of empty slabs, and
- * unmapping of empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP. Calls slab.h, segmap.h, os.h.
+ * any block finds its slab, owner and class with a mask, a shift and one load: no global lookup.
+ * Owns the SuperSlab arenas: slab hand-out and return, decommit of free slabs, unmapping of
+ * empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP. Calls slab.h, segmap.h, os.h.
  *
+ * SuperSlabs belong to one of HAK_SS_ARENAS arenas, each with its own lock; a heap takes its
+ * slabs from its own arena (any thread returns a slab to the arena of its SuperSlab). No
+ * system call is made with an arena lock held: slabs being decommitted are taken out of the
+ * free mask first, SuperSlabs to unmap out of the lists.
  * Returned slabs are "dirty" (still committed) and are the first ones handed out again, so
  * committed memory is reused before fresh pages are touched: RSS grows only when no dirty slab
- * of the needed size is left. When the dirty slabs exceed HAK_SS_DIRTY_MIN_BYTES and half the
- * peak memory ever in slabs, one sweep decommits them, adjacent slabs in one madvise. Every
- * madvise in a threaded process costs a TLB shootdown on all CPUs, so batching matters more
- * than promptness; a budget that follows the peak (not the memory in use, which falls while a
- * heap is freed wholesale) keeps such a heap from sweeping SuperSlabs that are about to empty
- * anyway (an empty one is unmapped, or decommitted whole, at once). */
+ * of the needed size is left. Dirty slabs go back to the OS after PURGE_DELAY_MS without being
+ * reused (checked on slow paths: hak_ss_purge_tick), or at once when an arena's dirty slabs
+ * exceed HAK_SS_DIRTY_MIN_BYTES and half the peak memory it ever had in slabs; adjacent slabs
+ * go in one madvise. Every madvise in a threaded process costs a TLB shootdown on all CPUs, so
+ * batching matters more than promptness; a budget that follows the peak (not the memory in use,
+ * which falls while a heap is freed wholesale) keeps such a heap from sweeping SuperSlabs that
+ * are about to empty anyway (one that empties is unmapped beyond EMPTY_SUPERSLAB_KEEP). */
 #ifndef HAKMEM_SUPERSLAB_H
 #define HAKMEM_SUPERSLAB_H
 
@@ -22,6 +27,7 @@
 #define HAK_SS_KINDS 2                           /* tiny (64 KiB slabs), mid (512 KiB slabs) */
 #define HAK_SS_MAGIC 0x48414b53u                 /* "HAKS" */
 #define HAK_SS_DIRTY_MIN_BYTES ((size_t)1 << 20) /* dirty slabs always allowed before a sweep */
+#define HAK_SS_ARENAS 8
 
 /* A slab's owner and class in one word: the owner heap's address (64-byte aligned, or the
  * legacy path's tag) | the class. One load tells free() both whose slab a block is and its
@@ -34,10 +40,14 @@ typedef struct hak_superslab {
     uint8_t slab_shift;
     uint8_t nslabs;
     uint8_t kind; /* 0: tiny, 1: mid */
+    uint8_t arena;
     _Alignas(64) _Atomic uintptr_t meta[HAK_SS_MAX_SLABS];
-    /* Pool bookkeeping, under the pool lock. */
-    _Alignas(64) uint32_t free_mask; /* bit i: slab i is free */
+    /* Arena bookkeeping, under the arena lock. */
+    _Alignas(64) uint32_t free_mask; /* bit i: slab i is free and can be handed out */
     uint32_t dirty_mask;             /* bit i: slab i is free but its pages are still committed */
+    uint32_t purging_mask;           /* bit i: slab i is being decommitted (not in free_mask) */
+    bool empty_kept;                 /* counted among the EMPTY_SUPERSLAB_KEEP kept empty */
+    uint64_t dirty_since_ms;         /* when dirty_mask last went from 0 to non-zero */
     struct hak_superslab *next, *prev;
     hak_slab slabs[HAK_SS_MAX_SLABS];
 #if !HAKMEM_BUILD_RELEASE
@@ -72,14 +82,18 @@ HAK_INLINE struct hak_heap *hak_slab_owner(const hak_slab *s)
     return (struct hak_heap *)(hak_slab_meta(s) & ~HAK_SLAB_META_CLS);
 }
 
-/* A fresh slab for class cls, state ACTIVE, owned by owner; NULL when the OS says no. */
-hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner);
-/* Gives an empty slab back: its pages are decommitted. */
+/* A fresh slab for class cls from arena (any number: taken modulo HAK_SS_ARENAS), state
+ * ACTIVE, owned by owner; NULL when the OS says no. */
+hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena);
+/* Gives an empty slab back to its arena, dirty. */
 void hak_ss_release(hak_slab *s);
-/* Unmaps every empty SuperSlab (hak_trim). */
+/* Slow paths call this: once dirty slabs have waited PURGE_DELAY_MS, they are decommitted
+ * (and empty SuperSlabs unmapped). One atomic load when nothing is due. */
+void hak_ss_purge_tick(void);
+/* Decommits every dirty slab and unmaps every empty SuperSlab (hak_trim). */
 void hak_ss_trim(void);
 
-/* fork(): the pool lock. */
+/* fork(): every arena lock. */
 void hak_ss_lock(void);
 void hak_ss_unlock(void);
 

@@ -15,6 +15,7 @@ ALLOC_TEST_DIR := $(BUILD)/tests/allocator
 ALLOC_TEST_SUPPORT := $(addprefix allocator/tests/,t_pattern.c t_child.c t_flavor.c)
 ALLOC_TEST_HDRS := allocator/tests/t_alloc.h allocator/include/hakmem.h
 ALLOC_TEST_CFLAGS := $(CFLAGS_COMMON) -Iallocator/include -Iallocator/tests \
+  -DT_PURGE_DELAY_MS=$(PURGE_DELAY_MS) \
   -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-realloc -fno-builtin-free \
   -fno-builtin-aligned_alloc
 

@@ -5,7 +5,12 @@
  * another thread frees the blocks after the allocating thread exited (remote frees to slabs of
  * a heap without a thread). Nothing special is called after the frees (no hak_trim): the plain path
  * must return the memory by itself. Each case runs in a forked child under an address-space cap, so
- * a leaking allocator fails the case instead of eating the machine. */
+ * a leaking allocator fails the case instead of eating the machine.
+ * Memory returned over time (the idle cases): 1 GiB of tiny or mid blocks, most of them freed
+ * (those in 9 of every 10 64 KiB / 512 KiB stretches of address space, or in 4 of 10: few enough
+ * for the allocator to keep them for reuse at first), then the program idles past the purge
+ * delay and allocates one block that goes past the thread cache (a size it has not used, so
+ * the allocator's slow path runs): RSS must then be within the live bytes + 10%. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +32,9 @@
 #define CAP_EXTRA (3 * GIB)
 #define CHILD_TIMEOUT_S 240
 #define FREE_STRIDE 7
+#ifndef T_PURGE_DELAY_MS
+#define T_PURGE_DELAY_MS 1000
+#endif
 
 static const size_t small_sizes[] = {16, 24, 32, 48, 64, 64, 80, 96, 128, 160, 192, 256, 320, 512};
 static const size_t page_run_sizes[] = {9000, 20000, 65536, 100000, 300 * 1024, 1000000};
@@ -174,6 +183,91 @@ static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nse
                  kept >> 20, grown >> 20);
 }
 
+/* An idle case: blocks of one size; those whose address has (p >> stretch_shift) % 10 below
+ * freed_of_10 are freed; after the delay, one block of other_size. */
+struct idle_case {
+    size_t size;
+    unsigned stretch_shift;
+    unsigned freed_of_10;
+    size_t other_size;
+};
+
+struct idle_report {
+    size_t baseline, peak, before_wait, after;
+    size_t live;
+};
+
+struct idle_arg {
+    const struct idle_case *c;
+    struct idle_report *report;
+};
+
+static int measure_idle(void *arg)
+{
+    const struct idle_case *c = ((struct idle_arg *)arg)->c;
+    struct idle_report *out = ((struct idle_arg *)arg)->report;
+    if (cap_address_space() != 0) return 10;
+    size_t count = TOTAL_BYTES / c->size;
+    void **ptrs = mmap(NULL, count * sizeof *ptrs, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (ptrs == MAP_FAILED) return 11;
+    out->baseline = t_rss_bytes();
+    for (size_t i = 0; i < count; i++) {
+        char *p = T_MALLOC(c->size);
+        if (p == NULL) return 13;
+        memset(p, (int)i, c->size);
+        ptrs[i] = p;
+    }
+    out->peak = t_rss_bytes();
+    for (size_t i = 0; i < count; i++) {
+        if (((uintptr_t)ptrs[i] >> c->stretch_shift) % 10 < c->freed_of_10)
+            T_FREE(ptrs[i]);
+        else
+            out->live += T_USABLE_SIZE(ptrs[i]);
+    }
+    out->before_wait = t_rss_bytes();
+    struct timespec idle = {(T_PURGE_DELAY_MS + 500) / 1000,
+                            (long)((T_PURGE_DELAY_MS + 500) % 1000) * 1000000};
+    nanosleep(&idle, NULL);
+    char *one = T_MALLOC(c->other_size);
+    if (one == NULL) return 13;
+    one[0] = 1;
+    out->live += T_USABLE_SIZE(one);
+    out->after = t_rss_bytes();
+    return 0;
+}
+
+static void expect_idle_rss_near_live(const struct idle_case *c)
+{
+    struct idle_report *rep =
+        mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(rep != MAP_FAILED);
+    memset(rep, 0, sizeof *rep);
+    struct idle_arg a = {c, rep};
+    t_child_result r;
+    assert_int_equal(t_child_run(measure_idle, &a, CHILD_TIMEOUT_S, &r), 0);
+    struct idle_report got = *rep;
+    munmap(rep, sizeof *rep);
+    if (r.timed_out || !r.exited || r.exit_code != 0)
+        fail_msg("child %s %d; stderr:\n%s",
+                 r.timed_out  ? "timed out"
+                 : r.signaled ? "signal"
+                              : "exit",
+                 r.signaled ? r.sig : r.exit_code, r.err);
+    size_t resident = got.after > got.baseline ? got.after - got.baseline : 0;
+    print_message("%zu-byte blocks, %u0%% freed: RSS +%zu MiB at the peak, +%zu MiB after the "
+                  "frees, +%zu MiB after %d ms idle and one more malloc; live %zu MiB\n",
+                  c->size, c->freed_of_10, (got.peak - got.baseline) >> 20,
+                  (got.before_wait - got.baseline) >> 20, resident >> 20, T_PURGE_DELAY_MS + 500,
+                  got.live >> 20);
+    if (got.peak - got.baseline < TOTAL_BYTES / 2)
+        fail_msg("RSS grew by only %zu MiB for 1 GiB of blocks: the measurement is wrong",
+                 (got.peak - got.baseline) >> 20);
+    if (resident > got.live + got.live / 10)
+        fail_msg("RSS is %zu MiB over the baseline after idling, for %zu MiB live (limit +10%%)",
+                 resident >> 20, got.live >> 20);
+}
+
 #ifdef T_EXPECT_HAKMEM
 static void allocator_under_test_is_hakmem(void **state)
 {
@@ -207,6 +301,27 @@ static void rss_drops_90_percent_when_other_thread_frees_page_runs(void **state)
                        COUNT(page_run_sizes));
 }
 
+static void idle_rss_falls_to_live_after_freeing_90_percent_of_tiny_blocks(void **state)
+{
+    (void)state;
+    static const struct idle_case c = {64, 16, 9, 3000};
+    expect_idle_rss_near_live(&c);
+}
+
+static void idle_rss_falls_to_live_after_freeing_40_percent_of_tiny_blocks(void **state)
+{
+    (void)state;
+    static const struct idle_case c = {64, 16, 4, 3000};
+    expect_idle_rss_near_live(&c);
+}
+
+static void idle_rss_falls_to_live_after_freeing_90_percent_of_mid_blocks(void **state)
+{
+    (void)state;
+    static const struct idle_case c = {4096, 19, 9, 100};
+    expect_idle_rss_near_live(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +332,9 @@ int main(void)
         cmocka_unit_test(rss_drops_90_percent_when_other_thread_frees_blocks_of_exited_thread),
         cmocka_unit_test(rss_drops_90_percent_after_freeing_1gib_of_page_runs),
         cmocka_unit_test(rss_drops_90_percent_when_other_thread_frees_page_runs),
+        cmocka_unit_test(idle_rss_falls_to_live_after_freeing_90_percent_of_tiny_blocks),
+        cmocka_unit_test(idle_rss_falls_to_live_after_freeing_40_percent_of_tiny_blocks),
+        cmocka_unit_test(idle_rss_falls_to_live_after_freeing_90_percent_of_mid_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,11 +2,11 @@
  * derived from (owner, size, seq), and swap them into a shared exchange of mutex-guarded slots;
  * the block a thread takes out (usually another thread's, often a dead thread's) is verified and
  * freed (sometimes after a realloc). Workers are created and joined on a rolling basis, so slabs of
- * exited threads must be taken over (their heaps reused) and remote frees to them drained. Ends with every block verified
- * and freed; linked with hakmem (-DT_LINKS_HAKMEM) and counters compiled in, the counters must also
- * show that remote frees and heap reuse really happened. Usage: test_stress_mt [SCALE]   (SCALE
- * multiplies the thread count; default 1) Exit 0 on success, 1 on a corrupted block or a failed
- * allocation. */
+ * exited threads must be taken over (their heaps reused) and remote frees to them drained. Ends
+ * with every block verified and freed; linked with hakmem (-DT_LINKS_HAKMEM) and counters compiled
+ * in, the counters must also show that remote frees and heap reuse really happened. Usage:
+ * test_stress_mt [SCALE]   (SCALE multiplies the thread count; default 1) Exit 0 on success, 1 on a
+ * corrupted block or a failed allocation. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
