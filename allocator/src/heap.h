@@ -39,9 +39,8 @@ void hak_heap_detach(hak_heap *h);
 /* Moves up to n blocks of class cls onto *list (up to max when a slab's whole local list can
  * be handed over at once); returns how many (0: out of memory). */
 unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max);
-/* Returns a chain of blocks (any slabs, any owners) to their slabs: local frees for h's own
- * slabs, remote frees for the others. h may be NULL (a thread past its exit hook). */
-void hak_heap_return_chain(hak_heap *h, void *chain);
+/* Returns a chain of blocks of h's own slabs to them. */
+void hak_heap_free_chain(hak_heap *h, void *chain);
 /* Frees the chain head..tail of n blocks of slab s, which the caller does not own: pushed onto
  * s's remote list, or, s being armed, delivered to its owner heap. */
 void hak_heap_free_remote(hak_slab *s, void *head, void *tail, uint32_t n);

@@ -58,8 +58,14 @@ void *hak_legacy_alloc(unsigned cls)
     return p;
 }
 
-void hak_legacy_free(hak_slab *s, void *p)
+bool hak_legacy_owns(const void *p)
 {
+    return hak_slab_owner(hak_slab_of(p)) == LEGACY_OWNER;
+}
+
+void hak_legacy_free(void *p)
+{
+    hak_slab *s = hak_slab_of(p);
     legacy_class *lc = &legacy[s->cls];
     pthread_mutex_lock(&lc->lock);
     hak_slab_free_local(s, p);

@@ -248,6 +248,17 @@ static void ss_slab_range(hak_superslab *ss, unsigned i, uint32_t bsize, uint8_t
     *end = base + ((size_t)1 << ss->slab_shift);
 }
 
+/* The meta words of slab i's granules (those past the header). */
+static void ss_set_meta(hak_superslab *ss, unsigned i, uintptr_t meta)
+{
+    size_t first = ((size_t)i << ss->slab_shift) >> HAK_SS_GRANULE_SHIFT;
+    size_t end = first + ((size_t)1 << (ss->slab_shift - HAK_SS_GRANULE_SHIFT));
+    if (first < HAK_SS_HDR_SIZE >> HAK_SS_GRANULE_SHIFT)
+        first = HAK_SS_HDR_SIZE >> HAK_SS_GRANULE_SHIFT;
+    for (size_t g = first; g < end; g++)
+        atomic_store_explicit(&ss->meta[g], meta, memory_order_relaxed);
+}
+
 hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena)
 {
     unsigned kind = cls >= HAK_TINY_NCLASS;
@@ -283,7 +294,7 @@ hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena)
     s->next = s->prev = NULL;
     s->state = HAK_SLAB_ACTIVE;
     atomic_store_explicit(&s->remote, 0, memory_order_relaxed);
-    atomic_store_explicit(&ss->meta[i], (uintptr_t)owner | cls, memory_order_relaxed);
+    ss_set_meta(ss, i, (uintptr_t)owner | cls);
 #if !HAKMEM_BUILD_RELEASE
     memset((void *)ss->live[i], 0, sizeof ss->live[i]);
 #endif
@@ -336,7 +347,7 @@ void hak_ss_release(hak_slab *s)
     ss_arena *a = &arenas[ss->arena];
     uint32_t bit = 1u << s->index;
     s->state = HAK_SLAB_FREE;
-    atomic_store_explicit(&ss->meta[s->index], 0, memory_order_relaxed);
+    ss_set_meta(ss, s->index, 0);
     HAK_GSTAT_ADD(slabs_returned, 1);
 
     ss_work w = {0};
@@ -397,3 +408,35 @@ void hak_ss_trim(void)
         }
     }
 }
+
+#if !HAKMEM_BUILD_RELEASE
+static uint32_t debug_block_index(const hak_slab *s, const void *p)
+{
+    return (uint32_t)((size_t)((const uint8_t *)p - s->start) / s->bsize);
+}
+
+void hak_ss_debug_mark_live(const void *p)
+{
+    hak_superslab *ss = hak_ss_of(p);
+    unsigned i = hak_ss_slab_index(ss, p);
+    uint32_t b = debug_block_index(&ss->slabs[i], p);
+    atomic_fetch_or_explicit(&ss->live[i][b >> 3], (uint8_t)(1u << (b & 7)), memory_order_relaxed);
+}
+
+void hak_ss_debug_check(const void *p, const char *what, bool clear)
+{
+    hak_superslab *ss = hak_ss_of(p);
+    unsigned i = hak_ss_slab_index(ss, p);
+    hak_slab *s = &ss->slabs[i];
+    const uint8_t *u = p;
+    if (ss->magic != HAK_SS_MAGIC || i >= ss->nslabs || s->state == HAK_SLAB_FREE || u < s->start ||
+        u >= s->end || (size_t)(u - s->start) % s->bsize != 0)
+        hak_fatal_ptr(what, "invalid pointer", p);
+    uint32_t b = debug_block_index(s, p);
+    uint8_t bit = (uint8_t)(1u << (b & 7));
+    uint8_t old =
+        clear ? atomic_fetch_and_explicit(&ss->live[i][b >> 3], (uint8_t)~bit, memory_order_relaxed)
+              : atomic_load_explicit(&ss->live[i][b >> 3], memory_order_relaxed);
+    if (!(old & bit)) hak_fatal_ptr(what, "double free of", p);
+}
+#endif

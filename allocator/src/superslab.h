@@ -31,17 +31,22 @@
 
 /* A slab's owner and class in one word: the owner heap's address (64-byte aligned, or the
  * legacy path's tag) | the class. One load tells free() both whose slab a block is and its
- * class; 0 while the slab is free. */
+ * class. There is one word per 8 KiB granule of the SuperSlab (a tiny slab has 8, a mid one
+ * 64), so the word of any address is found with a constant shift, whatever the slab size; the
+ * granules of the header and of free slabs hold 0, which free() reads as "not a block". */
 #define HAK_SLAB_META_CLS ((uintptr_t)63)
+#define HAK_SS_GRANULE_SHIFT 13
+#define HAK_SS_GRANULES (HAK_SEG_SIZE >> HAK_SS_GRANULE_SHIFT)
 
 typedef struct hak_superslab {
-    /* Read-mostly, read by every free(): written when a slab is handed out or given back. */
+    /* Read-mostly, read by every free(): written when a slab is handed out or given back. At
+     * offset 0, so free() indexes it from the SuperSlab's address with no displacement. */
+    _Atomic uintptr_t meta[HAK_SS_GRANULES];
     uint32_t magic;
     uint8_t slab_shift;
     uint8_t nslabs;
     uint8_t kind; /* 0: tiny, 1: mid */
     uint8_t arena;
-    _Alignas(64) _Atomic uintptr_t meta[HAK_SS_MAX_SLABS];
     /* Arena bookkeeping, under the arena lock. */
     _Alignas(64) uint32_t free_mask; /* bit i: slab i is free and can be handed out */
     uint32_t dirty_mask;             /* bit i: slab i is free but its pages are still committed */
@@ -56,7 +61,8 @@ typedef struct hak_superslab {
 #endif
 } hak_superslab;
 
-#define HAK_SS_HDR_SIZE hak_align_up(sizeof(hak_superslab), HAK_PAGE)
+/* Whole granules, so no granule holds both header bytes and blocks. */
+#define HAK_SS_HDR_SIZE hak_align_up(sizeof(hak_superslab), (size_t)1 << HAK_SS_GRANULE_SHIFT)
 
 HAK_INLINE hak_superslab *hak_ss_of(const void *p)
 {
@@ -66,6 +72,14 @@ HAK_INLINE unsigned hak_ss_slab_index(const hak_superslab *ss, const void *p)
 {
     return (unsigned)(((uintptr_t)p & HAK_SEG_MASK) >> ss->slab_shift);
 }
+/* The meta word of the granule holding p (p inside a SuperSlab): the owner | class of its
+ * slab, or 0 when no block can be there. */
+HAK_INLINE uintptr_t hak_ss_meta_of(const void *p)
+{
+    const hak_superslab *ss = hak_ss_of(p);
+    return atomic_load_explicit(&ss->meta[((uintptr_t)p & HAK_SEG_MASK) >> HAK_SS_GRANULE_SHIFT],
+                                memory_order_relaxed);
+}
 HAK_INLINE hak_slab *hak_slab_of(const void *p)
 {
     hak_superslab *ss = hak_ss_of(p);
@@ -73,7 +87,7 @@ HAK_INLINE hak_slab *hak_slab_of(const void *p)
 }
 HAK_INLINE uintptr_t hak_slab_meta(const hak_slab *s)
 {
-    return atomic_load_explicit(&hak_ss_of(s)->meta[s->index], memory_order_relaxed);
+    return hak_ss_meta_of(s->start);
 }
 /* The heap that owns s. Stable while the caller holds a block of s (the slab cannot be given
  * back before every block has come home). */
@@ -92,6 +106,14 @@ void hak_ss_release(hak_slab *s);
 void hak_ss_purge_tick(void);
 /* Decommits every dirty slab and unmaps every empty SuperSlab (hak_trim). */
 void hak_ss_trim(void);
+
+#if !HAKMEM_BUILD_RELEASE
+/* Debug builds: a live bit per block catches double frees and frees of interior pointers.
+ * mark_live: p was just handed out. check: aborts naming p unless it is a live block's start
+ * (clear: and marks it free). */
+void hak_ss_debug_mark_live(const void *p);
+void hak_ss_debug_check(const void *p, const char *what, bool clear);
+#endif
 
 /* fork(): every arena lock. */
 void hak_ss_lock(void);

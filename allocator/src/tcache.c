@@ -1,5 +1,6 @@
-/* tcache.c: the per-thread cache of free blocks (see tcache.h). */
+/* tcache.c: the per-thread cache of free blocks and runs of remote frees (see tcache.h). */
 #include "tcache.h"
+#include "front.h"
 #include "span.h"
 #include "stats.h"
 #include <pthread.h>
@@ -23,7 +24,7 @@ static HAK_NOINLINE hak_heap *tcache_attach(void)
     hak_stats_thread_attach();
     hak_span_thread_attach();
     for (unsigned c = 0; c < HAK_NCLASS; c++)
-        tc->bins[c].cap = hak_class_cap[c];
+        tc->bins[c].cap = tc->bins[c].room = hak_class_cap[c];
     return h;
 }
 
@@ -41,23 +42,23 @@ void *hak_tcache_alloc_miss(unsigned cls)
     if (HAK_UNLIKELY(!h)) return tc->exiting ? hak_heap_exiting_alloc(cls) : NULL;
     hak_bin *b = &tc->bins[cls];
     if (!b->head) {
-        unsigned got = hak_heap_refill(h, cls, &b->head, hak_class_batch[cls], b->cap);
+        unsigned got = hak_heap_refill(h, cls, &b->head, hak_class_batch[cls], b->room);
         if (!got) return NULL;
-        b->count += got;
+        b->room -= got;
     }
     void *p = b->head;
     b->head = hak_block_next(p);
-    b->count--;
+    b->room++;
     return p;
 }
 
-/* Sends the newest half of a full bin back to the slabs. */
+/* Sends all but the newest `keep` blocks of a bin back to the slabs. */
 static void tcache_flush_bin(hak_heap *h, hak_bin *b, unsigned keep)
 {
     HAK_STAT_INC(flushes);
     void *chain = b->head;
     void *last = NULL;
-    unsigned n = b->count - keep;
+    unsigned n = b->cap - b->room - keep;
     void *p = chain;
     for (unsigned i = 0; i < n; i++) {
         last = p;
@@ -65,26 +66,64 @@ static void tcache_flush_bin(hak_heap *h, hak_bin *b, unsigned keep)
     }
     if (!last) return;
     b->head = p;
-    b->count = keep;
+    b->room = b->cap - keep;
     hak_block_set_next(last, NULL);
-    hak_heap_return_chain(h, chain);
+    hak_heap_free_chain(h, chain);
 }
 
-void hak_tcache_free_miss(void *p, unsigned cls)
+static void tcache_send_run(hak_remote_run *r)
 {
-    hak_tcache *tc = &hak_tls_tcache;
-    hak_bin *b = &tc->bins[cls];
-    if (!tc->heap) tcache_attach();
-    if (!b->cap) {
-        /* Exiting thread (or no heap could be made): straight back to the slab. */
-        hak_block_set_next(p, NULL);
-        hak_heap_return_chain(tc->heap, p);
+    HAK_STAT_ADD(remote_frees_pushed, r->n);
+    hak_heap_free_remote(r->slab, r->head, r->tail, r->n);
+    r->slab = NULL;
+}
+
+static void tcache_send_runs(hak_tcache *tc)
+{
+    for (unsigned i = 0; i < HAK_REMOTE_RUNS; i++)
+        if (tc->remote[i].slab) tcache_send_run(&tc->remote[i]);
+}
+
+/* A block of another heap's slab s: joins the run of s, which goes out when it is long enough
+ * or when another slab needs its place. */
+static void tcache_free_remote(hak_tcache *tc, hak_slab *s, void *p)
+{
+    hak_remote_run *r = &tc->remote[((uintptr_t)s >> 7) % HAK_REMOTE_RUNS];
+    if (r->slab == s) {
+        hak_block_set_next(p, r->head);
+        r->head = p;
+        if (++r->n >= HAK_REMOTE_RUN_MAX) tcache_send_run(r);
         return;
     }
-    if (b->count >= b->cap) tcache_flush_bin(tc->heap, b, b->cap / 2);
+    if (r->slab) tcache_send_run(r);
+    hak_block_set_next(p, NULL);
+    *r = (hak_remote_run){s, p, p, 1};
+}
+
+void hak_tcache_free_slow(void *p, uintptr_t meta)
+{
+    hak_tcache *tc = &hak_tls_tcache;
+    struct hak_heap *owner = (struct hak_heap *)(meta & ~HAK_SLAB_META_CLS);
+    unsigned cls = (unsigned)(meta & HAK_SLAB_META_CLS);
+    /* A free slab holds no block: freed twice, or never allocated. */
+    if (HAK_UNLIKELY(!owner)) hak_fatal_ptr("free()", "invalid pointer", p);
+    if (!tc->heap && !tc->exiting) tcache_attach();
+    hak_slab *s = hak_slab_of(p);
+    if (owner != tc->heap || !tc->heap) {
+        if (tc->exiting || !tc->heap) { /* past the exit hook: nothing would send a run */
+            hak_block_set_next(p, NULL);
+            HAK_STAT_INC(remote_frees_pushed);
+            hak_heap_free_remote(s, p, p, 1);
+        } else {
+            tcache_free_remote(tc, s, p);
+        }
+        return;
+    }
+    hak_bin *b = &tc->bins[cls];
+    if (!b->room) tcache_flush_bin(tc->heap, b, b->cap / 2);
     hak_block_set_next(p, b->head);
     b->head = p;
-    b->count++;
+    b->room--;
 }
 
 void *hak_tcache_alloc(unsigned cls)
@@ -93,30 +132,24 @@ void *hak_tcache_alloc(unsigned cls)
     void *p = b->head;
     if (p) {
         b->head = hak_block_next(p);
-        b->count--;
+        b->room++;
         return p;
     }
     return hak_tcache_alloc_miss(cls);
 }
 
-void hak_tcache_free(void *p, unsigned cls)
+void hak_tcache_free(void *p)
 {
-    hak_bin *b = &hak_tls_tcache.bins[cls];
-    if (b->count < b->cap) {
-        hak_block_set_next(p, b->head);
-        b->head = p;
-        b->count++;
-        return;
-    }
-    hak_tcache_free_miss(p, cls);
+    hak_front_free_counted(p, false);
 }
 
 static void tcache_flush_all(void)
 {
     hak_tcache *tc = &hak_tls_tcache;
     if (!tc->heap) return;
+    tcache_send_runs(tc);
     for (unsigned c = 0; c < HAK_NCLASS; c++)
-        if (tc->bins[c].count) tcache_flush_bin(tc->heap, &tc->bins[c], 0);
+        if (tc->bins[c].room < tc->bins[c].cap) tcache_flush_bin(tc->heap, &tc->bins[c], 0);
 }
 
 void hak_tcache_trim(void)
@@ -134,7 +167,7 @@ void hak_tcache_thread_exit(void *unused)
     tcache_flush_all();
     hak_span_thread_exit();
     for (unsigned c = 0; c < HAK_NCLASS; c++)
-        tc->bins[c].cap = 0;
+        tc->bins[c].cap = tc->bins[c].room = 0;
     tc->exiting = true;
     tc->heap = NULL;
     hak_heap_detach(h);
