@@ -12,9 +12,13 @@
 #ifndef WL_PATTERN_H
 #define WL_PATTERN_H
 
+#include "wl_compat.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+WL_BEGIN_DECLS
 
 static inline size_t wl_pattern_stride(size_t n)
 {
@@ -33,12 +37,12 @@ static inline uint8_t wl_pattern_byte(uint64_t tag, size_t off)
 }
 
 /* Reports a mismatch and exits 3. */
-_Noreturn void wl_pattern_mismatch(const void *block, size_t size, uint64_t tag, size_t off,
-                                   uint64_t expected, uint64_t found, size_t width);
+WL_NORETURN void wl_pattern_mismatch(const void *block, size_t size, uint64_t tag, size_t off,
+                                     uint64_t expected, uint64_t found, size_t width);
 
 static inline void wl_fill(void *p, size_t n, uint64_t tag)
 {
-    unsigned char *b = p;
+    unsigned char *b = (unsigned char *)p;
     if (n < 16) {
         for (size_t i = 0; i < n; i++)
             b[i] = wl_pattern_byte(tag, i);
@@ -55,7 +59,7 @@ static inline void wl_fill(void *p, size_t n, uint64_t tag)
 
 static inline void wl_verify(const void *p, size_t n, uint64_t tag)
 {
-    const unsigned char *b = p;
+    const unsigned char *b = (const unsigned char *)p;
     if (n < 16) {
         for (size_t i = 0; i < n; i++)
             if (b[i] != wl_pattern_byte(tag, i))
@@ -78,17 +82,19 @@ static inline void wl_verify(const void *p, size_t n, uint64_t tag)
 /* Byte pattern over [from, to) of a buffer. */
 static inline void wl_fill_bytes(void *p, size_t from, size_t to, uint64_t tag)
 {
-    unsigned char *b = p;
+    unsigned char *b = (unsigned char *)p;
     for (size_t i = from; i < to; i++)
         b[i] = wl_pattern_byte(tag, i);
 }
 
 static inline void wl_verify_bytes(const void *p, size_t from, size_t to, size_t size, uint64_t tag)
 {
-    const unsigned char *b = p;
+    const unsigned char *b = (const unsigned char *)p;
     for (size_t i = from; i < to; i++)
         if (b[i] != wl_pattern_byte(tag, i))
             wl_pattern_mismatch(p, size, tag, i, wl_pattern_byte(tag, i), b[i], 1);
 }
+
+WL_END_DECLS
 
 #endif
