@@ -79,6 +79,10 @@ static inline void wl_verify(const void *p, size_t n, uint64_t tag)
         wl_pattern_mismatch(p, n, tag, n - 8, wl_pattern_word(tag, n - 8), last, 8);
 }
 
+/* What a realloc must keep of a block that wl_fill(p, n, tag) stamped, now at p: the pattern's
+ * words (or bytes) that lie within the first `keep` bytes (all of them when keep >= n). */
+void wl_verify_kept(const void *p, size_t n, size_t keep, uint64_t tag);
+
 /* Byte pattern over [from, to) of a buffer. */
 static inline void wl_fill_bytes(void *p, size_t from, size_t to, uint64_t tag)
 {
