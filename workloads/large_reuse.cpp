@@ -37,8 +37,8 @@ static const char usage[] =
     "  --seed S      random seed (default 1)\n"
     "  --help        this text\n"
     "\n"
-    "The blocks are allocated before the clock starts. ops = replacements. RESULT fields: threads "
-    "iters blocks min_size max_size seed bytes.\n"
+    "The blocks are allocated before the clock starts. ops = replacements. RESULT fields:\n"
+    "threads iters blocks min_size max_size seed bytes.\n"
     "Exit: 0 ok, 2 bad arguments or could not run, 3 corrupted memory detected.\n";
 
 namespace
