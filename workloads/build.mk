@@ -41,3 +41,16 @@ $(ALLOC_DIR)/larson_hakmem: workloads/larson.c $(WL_LIB) $(WL_COMMON_HDRS) $(ALL
 
 larson_hakmem: $(ALLOC_DIR)/larson_hakmem FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+# app_gcc compiles generated C files (workloads/apps/gen_c_source.py): sized for a full and a
+# quick run, written at build time so that nothing large is committed.
+WL_GCC_SOURCES := $(BUILD)/workloads/apps/gcc_full.c $(BUILD)/workloads/apps/gcc_quick.c
+workloads: $(WL_GCC_SOURCES)
+
+$(BUILD)/workloads/apps/gcc_full.c: workloads/apps/gen_c_source.py
+	@mkdir -p $(@D)
+	python3 $< 80 >$@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/workloads/apps/gcc_quick.c: workloads/apps/gen_c_source.py
+	@mkdir -p $(@D)
+	python3 $< 16 >$@.tmp && mv -f $@.tmp $@
