@@ -10,7 +10,8 @@
 // starts, so a short run measures the same steady state.
 //
 // Each block is stamped with its tag's pattern after the zero-fill and verified before it is
-// deleted. ops = replacements (new[] + delete[]) over all threads.
+// deleted; every replacement also checks the first word of every live block. ops = replacements
+// (new[] + delete[]) over all threads.
 #include "wl_cli.h"
 #include "wl_pattern.h"
 #include "wl_result.h"
@@ -85,6 +86,11 @@ void *replace_blocks(void *arg)
     for (uint64_t i = 0; i < j->iters; i++) {
         block &slot = blocks[wl_rng_below(&rng, j->nblocks)];
         block fresh = new_block(rng, *j, ++tag);
+        // A block handed out twice is zero-filled and stamped over its first holder's
+        // pattern; checking the first word of every live block catches that before either
+        // copy is deleted (a large block is often unmapped on delete).
+        for (const block &b : blocks)
+            wl_verify_kept(b.p, b.size, 8, b.tag);
         release(slot);
         slot = fresh;
         j->bytes += fresh.size;

@@ -18,9 +18,14 @@
 # preload is jemalloc itself. Either failure exits 2.
 #
 # ops = requests; seconds = the sum over the tests of requests / (requests/s redis-benchmark
-# measured), so server start-up, flushing and shutdown are not in the figure. The server is
-# started in a temporary directory and always stopped (trap), also when the run fails.
+# measured), so server start-up, flushing and shutdown are not in the figure. Other RESULT
+# fields: requests, small_rps medium_rps large_rps (each pass's requests/s), the server's
+# used_memory_peak_kb (INFO) and server_peak_rss_kb (VmHWM), jemalloc (1: the server ran on
+# jemalloc). The server is
+# started in a temporary directory (under $TMPDIR, default /tmp) and always stopped (trap),
+# also when the run fails.
 set -euo pipefail
+trap 'echo "redis_bench: line $LINENO: a command failed (exit $?)" >&2' ERR
 
 if [ -n "${LD_PRELOAD:-}" ]; then
   exec env -u LD_PRELOAD REDIS_BENCH_SERVER_PRELOAD="$LD_PRELOAD" bash "$0" "$@"
@@ -70,7 +75,7 @@ for f in malloc calloc realloc free malloc_usable_size; do
     fail "$preload does not define $f, which redis-server calls: its allocator cannot be replaced"
 done
 
-dir=$(mktemp -d /tmp/redis_bench.XXXXXX)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/redis_bench.XXXXXX")
 pid=
 # The server is this script's child: once it exits it stays a zombie until waited for.
 server_alive() {
@@ -103,6 +108,8 @@ info_field() {
   tr -d '\r' <<<"$1" | awk -F: -v k="$2" '$1 == k {print $2}'
 }
 
+# RESULT keys are letters and '_' only: the requests/s of each pass by its value size.
+declare -A rps_name=([16]=small_rps [256]=medium_rps [2048]=large_rps)
 ops=0
 total_seconds=0
 rps_fields=
@@ -124,7 +131,7 @@ for size in 16 256 2048; do
   [ "$tests" -eq "$expect" ] || fail "redis-benchmark reported $tests tests, expected $expect: $out"
   ops=$((ops + tests * requests))
   total_seconds=$(awk -v a="$total_seconds" -v b="$pass_seconds" 'BEGIN {printf "%.6f", a + b}')
-  rps_fields="$rps_fields rps_$size=$(awk -v n="$((tests * requests))" -v s="$pass_seconds" 'BEGIN {printf "%.1f", n / s}')"
+  rps_fields="$rps_fields ${rps_name[$size]}=$(awk -v n="$((tests * requests))" -v s="$pass_seconds" 'BEGIN {printf "%.1f", n / s}')"
   info=$(cli info memory)
   peak=$(info_field "$info" used_memory_peak)
   [ "$peak" -gt "$used_peak" ] && used_peak=$peak
