@@ -15,18 +15,7 @@ static const char usage[] =
     "free a random one and allocate a new one of random size in [MIN, MAX). After ROUNDS x\n"
     "CHUNKS operations a worker hands its blocks to a new thread and exits, so blocks are freed\n"
     "by threads other than the one that allocated them.\n"
-    "\n"
-    "  SLEEP    seconds to run (fractions allowed, e.g. 0.5)\n"
-    "  MIN      smallest block size in bytes (>= 1)\n"
-    "  MAX      block sizes are below MAX (MIN == MAX: every block is MIN bytes)\n"
-    "  CHUNKS   blocks per worker\n"
-    "  ROUNDS   a worker thread does ROUNDS x CHUNKS operations before it is replaced\n"
-    "           (ROUNDS = 1: thread creation dominates)\n"
-    "  SEED     random seed (same seed, same choices)\n"
-    "  THREADS  worker threads running at once (1 to 256)\n"
-    "\n"
-    "Prints 'Throughput = N operations per second.' and the RESULT line (workloads/README.md).\n"
-    "Exit: 0 ok, 2 bad arguments or could not run.\n"
+    "\n" LARSON_USAGE_ARGUMENTS
     "Examples: larson 10 8 128 1024 1 12345 4     larson 5 8 1000 5000 100 4141 2\n";
 
 static inline char *alloc_block(uint64_t size)

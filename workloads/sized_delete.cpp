@@ -18,18 +18,7 @@ static const char usage[] =
     "size) and allocate a new one of random size in [MIN, MAX). After ROUNDS x CHUNKS\n"
     "operations a worker hands its blocks to a new thread and exits, so blocks are deleted by\n"
     "threads other than the one that allocated them.\n"
-    "\n"
-    "  SLEEP    seconds to run (fractions allowed, e.g. 0.5)\n"
-    "  MIN      smallest block size in bytes (>= 1)\n"
-    "  MAX      block sizes are below MAX (MIN == MAX: every block is MIN bytes)\n"
-    "  CHUNKS   blocks per worker\n"
-    "  ROUNDS   a worker thread does ROUNDS x CHUNKS operations before it is replaced\n"
-    "  SEED     random seed (same seed, same choices)\n"
-    "  THREADS  worker threads running at once (1 to 256)\n"
-    "\n"
-    "Prints 'Throughput = N operations per second.' and the RESULT line (workloads/README.md).\n"
-    "Exit: 0 ok, 2 bad arguments or could not run.\n"
-    "Example: sized_delete 1.5 8 1000 5000 100 4141 2\n";
+    "\n" LARSON_USAGE_ARGUMENTS "Example: sized_delete 1.5 8 1000 5000 100 4141 2\n";
 
 static inline char *new_block(uint64_t size)
 {

@@ -47,6 +47,20 @@ typedef struct {
     uint64_t (*churn)(larson_slice *s);
 } larson_program;
 
+/* The argument and output part of a Larson program's usage text (the same command line). */
+#define LARSON_USAGE_ARGUMENTS                                                                     \
+    "  SLEEP    seconds to run (fractions allowed, e.g. 0.5)\n"                                    \
+    "  MIN      smallest block size in bytes (>= 1)\n"                                             \
+    "  MAX      block sizes are below MAX (MIN == MAX: every block is MIN bytes)\n"                \
+    "  CHUNKS   blocks per worker\n"                                                               \
+    "  ROUNDS   a worker thread does ROUNDS x CHUNKS operations before it is replaced\n"           \
+    "           (ROUNDS = 1: thread creation dominates)\n"                                         \
+    "  SEED     random seed (same seed, same choices)\n"                                           \
+    "  THREADS  worker threads running at once (1 to 256)\n"                                       \
+    "\n"                                                                                           \
+    "Prints 'Throughput = N operations per second.' and the RESULT line (workloads/README.md).\n"  \
+    "Exit: 0 ok, 2 bad arguments or could not run.\n"
+
 /* Parses the command line, runs the benchmark and prints the output; the program's main
  * returns what it returns. */
 int larson_main(int argc, char **argv, const larson_program *prog);
