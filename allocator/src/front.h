@@ -5,8 +5,9 @@
  * free() tells a block of the thread's own slabs from any other with one load from the
  * SuperSlab header's read-mostly meta words (owner heap | class, superslab.h) and one xor with
  * the thread's heap: a result up to HAK_SLAB_META_CLS is both "mine" and the class. A block of
- * another heap goes back towards its owner (tcache.c), never into this thread's cache, so a
- * thread does not reuse memory whose neighbours another thread is writing (false sharing).
+ * another live thread's heap goes back towards its owner (tcache.c), never into this thread's
+ * cache, so a thread does not reuse memory whose neighbours another thread is writing (false
+ * sharing).
  *
  * Cost, read from the generated code (x86-64, gcc 12 -O2, libhakmem.so, counters off):
  * FRONT_COST_COMMENT

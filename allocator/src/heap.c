@@ -254,13 +254,27 @@ unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, uns
     return heap_refill(h, cls, list, n, max);
 }
 
-void hak_heap_free_chain(hak_heap *h, void *chain)
+void hak_heap_return_chain(hak_heap *h, void *chain)
 {
     hak_ss_purge_tick();
     while (chain) {
         void *p = chain;
         chain = hak_block_next(p);
-        heap_free_run(h, hak_slab_of(p), p, p, 1);
+        hak_slab *s = hak_slab_of(p);
+        if (hak_slab_owner(s) == h) {
+            heap_free_run(h, s, p, p, 1);
+            continue;
+        }
+        /* Consecutive blocks of the same slab go over together. */
+        void *tail = p;
+        uint32_t n = 1;
+        while (chain && hak_slab_of(chain) == s) {
+            tail = chain;
+            chain = hak_block_next(chain);
+            n++;
+        }
+        HAK_STAT_ADD(remote_frees_pushed, n);
+        hak_heap_free_remote(s, p, tail, n);
     }
 }
 

@@ -39,8 +39,15 @@ void hak_heap_detach(hak_heap *h);
 /* Moves up to n blocks of class cls onto *list (up to max when a slab's whole local list can
  * be handed over at once); returns how many (0: out of memory). */
 unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max);
-/* Returns a chain of blocks of h's own slabs to them. */
-void hak_heap_free_chain(hak_heap *h, void *chain);
+/* Returns a chain of blocks to their slabs: local frees for h's own slabs, remote frees (in runs
+ * of consecutive blocks of one slab) for the others. */
+void hak_heap_return_chain(hak_heap *h, void *chain);
+/* False while h has no thread (pooled, or held for a moment by a delivery). A racy read: the
+ * answer only chooses where a freed block goes, and both places are correct. */
+HAK_INLINE bool hak_heap_has_thread(const hak_heap *h)
+{
+    return atomic_load_explicit(&h->state, memory_order_relaxed) == HAK_HEAP_LIVE;
+}
 /* Frees the chain head..tail of n blocks of slab s, which the caller does not own: pushed onto
  * s's remote list, or, s being armed, delivered to its owner heap. */
 void hak_heap_free_remote(hak_slab *s, void *head, void *tail, uint32_t n);

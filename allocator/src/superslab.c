@@ -13,9 +13,8 @@ typedef struct {
     pthread_mutex_t lock;
     hak_superslab *avail[HAK_SS_KINDS]; /* SuperSlabs with a free slab, per kind */
     unsigned dirty_slabs[HAK_SS_KINDS];
-    size_t dirty_bytes;                 /* free slabs whose pages are still committed */
-    size_t used_bytes, used_peak_bytes; /* slabs handed out, and the most ever */
-    uint64_t purge_due_ms;              /* when the oldest dirty SuperSlab is due; 0: none */
+    size_t dirty_bytes;    /* free slabs whose pages are still committed */
+    uint64_t purge_due_ms; /* when the oldest dirty SuperSlab is due; 0: none */
 } __attribute__((aligned(64))) ss_arena;
 
 typedef struct {
@@ -32,6 +31,9 @@ static ss_arena arenas[HAK_SS_ARENAS] = {
 static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {16, 19}; /* tiny, mid */
 static _Atomic unsigned ss_empty_kept;                       /* over all arenas */
 static _Atomic uint64_t ss_purge_due; /* the earliest arena purge_due_ms; 0: none */
+/* The dirty budget is process-wide (a heap's memory may sit in any arena): dirty bytes, bytes
+ * in slabs handed out and the most ever, over all arenas. */
+static _Atomic size_t ss_dirty_total, ss_used_total, ss_used_peak;
 
 void hak_ss_lock(void)
 {
@@ -83,6 +85,14 @@ static void ss_publish_due(uint64_t t)
         ;
 }
 
+/* Dirty slabs beyond HAK_SS_DIRTY_MIN_BYTES and half the peak in slabs are decommitted at once. */
+static bool ss_over_budget(void)
+{
+    size_t dirty = atomic_load_explicit(&ss_dirty_total, memory_order_relaxed);
+    return dirty > HAK_SS_DIRTY_MIN_BYTES &&
+           dirty > atomic_load_explicit(&ss_used_peak, memory_order_relaxed) / 2;
+}
+
 /* Slabs `mask` of ss became dirty. Arena lock held. */
 static void ss_dirty_add(ss_arena *a, hak_superslab *ss, uint32_t mask)
 {
@@ -97,6 +107,7 @@ static void ss_dirty_add(ss_arena *a, hak_superslab *ss, uint32_t mask)
     ss->dirty_mask |= mask;
     a->dirty_slabs[ss->kind] += n;
     a->dirty_bytes += n * ss_slab_bytes(ss);
+    atomic_fetch_add_explicit(&ss_dirty_total, n * ss_slab_bytes(ss), memory_order_relaxed);
 }
 
 /* Slabs `mask` of ss are no longer dirty (handed out, being decommitted, or unmapped). */
@@ -107,6 +118,7 @@ static void ss_dirty_sub(ss_arena *a, hak_superslab *ss, uint32_t mask)
     ss->dirty_mask &= ~mask;
     a->dirty_slabs[ss->kind] -= n;
     a->dirty_bytes -= n * ss_slab_bytes(ss);
+    atomic_fetch_sub_explicit(&ss_dirty_total, n * ss_slab_bytes(ss), memory_order_relaxed);
 }
 
 static void ss_keep_count(hak_superslab *ss, bool kept)
@@ -279,8 +291,14 @@ hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena)
     ss_dirty_sub(a, ss, bit);
     ss->free_mask &= ~bit;
     if (!ss->free_mask) ss_list_remove(a, ss);
-    a->used_bytes += ss_slab_bytes(ss);
-    if (a->used_bytes > a->used_peak_bytes) a->used_peak_bytes = a->used_bytes;
+    size_t used =
+        atomic_fetch_add_explicit(&ss_used_total, ss_slab_bytes(ss), memory_order_relaxed) +
+        ss_slab_bytes(ss);
+    size_t peak = atomic_load_explicit(&ss_used_peak, memory_order_relaxed);
+    while (used > peak &&
+           !atomic_compare_exchange_weak_explicit(&ss_used_peak, &peak, used, memory_order_relaxed,
+                                                  memory_order_relaxed))
+        ;
     pthread_mutex_unlock(&a->lock);
 
     hak_slab *s = &ss->slabs[i];
@@ -355,13 +373,12 @@ void hak_ss_release(hak_slab *s)
     if (!ss->free_mask) ss_list_push(a, ss);
     ss->free_mask |= bit;
     ss_dirty_add(a, ss, bit);
-    a->used_bytes -= ss_slab_bytes(ss);
+    atomic_fetch_sub_explicit(&ss_used_total, ss_slab_bytes(ss), memory_order_relaxed);
     bool over_budget = false;
     if (ss->free_mask == ss_all_free(ss))
         ss_emptied(a, ss, &w);
     else
-        over_budget =
-            a->dirty_bytes > HAK_SS_DIRTY_MIN_BYTES && a->dirty_bytes > a->used_peak_bytes / 2;
+        over_budget = ss_over_budget();
     pthread_mutex_unlock(&a->lock);
     ss_run(a, &w);
     if (over_budget) ss_purge_arena(a, 0);

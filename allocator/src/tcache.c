@@ -68,7 +68,7 @@ static void tcache_flush_bin(hak_heap *h, hak_bin *b, unsigned keep)
     b->head = p;
     b->room = b->cap - keep;
     hak_block_set_next(last, NULL);
-    hak_heap_free_chain(h, chain);
+    hak_heap_return_chain(h, chain);
 }
 
 static void tcache_send_run(hak_remote_run *r)
@@ -108,15 +108,17 @@ void hak_tcache_free_slow(void *p, uintptr_t meta)
     /* A free slab holds no block: freed twice, or never allocated. */
     if (HAK_UNLIKELY(!owner)) hak_fatal_ptr("free()", "invalid pointer", p);
     if (!tc->heap && !tc->exiting) tcache_attach();
-    hak_slab *s = hak_slab_of(p);
-    if (owner != tc->heap || !tc->heap) {
-        if (tc->exiting || !tc->heap) { /* past the exit hook: nothing would send a run */
-            hak_block_set_next(p, NULL);
-            HAK_STAT_INC(remote_frees_pushed);
-            hak_heap_free_remote(s, p, p, 1);
-        } else {
-            tcache_free_remote(tc, s, p);
-        }
+    if (!tc->heap) { /* past the exit hook: nothing would send a run, nor flush a bin */
+        hak_block_set_next(p, NULL);
+        HAK_STAT_INC(remote_frees_pushed);
+        hak_heap_free_remote(hak_slab_of(p), p, p, 1);
+        return;
+    }
+    /* Another thread's block goes back to it; a block of a heap without a thread (its thread
+     * exited) is reused here: nobody writes its neighbours, and sending it home would only
+     * make this thread process that heap's deliveries. */
+    if (owner != tc->heap && hak_heap_has_thread(owner)) {
+        tcache_free_remote(tc, hak_slab_of(p), p);
         return;
     }
     hak_bin *b = &tc->bins[cls];

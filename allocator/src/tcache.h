@@ -1,7 +1,8 @@
-/* tcache.h: the thread cache: per thread, per class, a singly linked list of free blocks of the
- * thread's own slabs with its capacity (hak_class_cap) and room left, refilled in batches from the
- * thread's heap and flushed in batches back to its slabs when full; and a few runs of blocks
- * freed to other threads' slabs, sent to their owners a run at a time (one push per run).
+/* tcache.h: the thread cache: per thread, per class, a singly linked list of free blocks (of the
+ * thread's own slabs, and of slabs whose owner heap has no thread) with its capacity
+ * (hak_class_cap) and room left, refilled in batches from the thread's heap and flushed in
+ * batches back to the slabs when full; and a few runs of blocks freed to other live threads'
+ * slabs, sent to their owners a run at a time (one push per run).
  * cap and room stay 0 until the thread has a heap, so the inline fast path (front.h) needs no
  * "initialised?" test: a full bin sends it here. A thread past its exit hook allocates from the
  * shared exit heap, one block a call, and frees straight to the slabs.
