@@ -41,11 +41,15 @@ HAK_INLINE void *tiny_alloc(unsigned cls)
 #endif
 }
 
-static void *mid_alloc(unsigned cls)
+HAK_INLINE void *mid_alloc(unsigned cls)
 {
-    HAK_STAT_INC(malloc_calls);
     HAK_STAT_INC(mid_allocs);
+#if TINY_FAST_PATH_DEFAULT
+    return hak_front_alloc(cls);
+#else
+    HAK_STAT_INC(malloc_calls);
     return hak_tcache_alloc(cls);
+#endif
 }
 
 HAK_INLINE void *class_alloc(unsigned cls)

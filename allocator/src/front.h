@@ -9,8 +9,17 @@
  * cache, so a thread does not reuse memory whose neighbours another thread is writing (false
  * sharing).
  *
- * Cost, read from the generated code (x86-64, gcc 12 -O2, libhakmem.so, counters off):
- * FRONT_COST_COMMENT
+ * Cost, counted in the generated code (x86-64, gcc 12 -O2, counters off; objdump -d
+ * libhakmem.so, from hak_malloc / hak_free to the first ret):
+ *   malloc of a tiny size, list not empty: 17 instructions, 2 branches (size test, empty list):
+ *     the class-table load (4), the TLS bin address (3), the head and next loads, two stores.
+ *     Mid sizes take the same inline pop after one call and a count-leading-zeros class.
+ *   free of an own block with room in its bin: 30 instructions, 5 branches: the address-map
+ *     lookup (7: bounds, map byte, "SuperSlab?"), the meta word (6), the xor with the thread's
+ *     heap and its test (5, with the GOT load of the TLS offset), the bin address (3), the room
+ *     test (3), the push (4) and ret.
+ *   For scale, mimalloc 2.0 (Debian libmimalloc.so.2): mi_malloc 15, mi_free 26, without a test
+ *   that the pointer is its own (the address map's 7 here, which make a foreign pointer abort).
  * An empty list falls back to hak_tcache_alloc_miss (batch refill from the slab); anything but
  * a push onto an own bin with room to hak_tcache_free_slow.
  * Counting (HAKMEM_COUNTERS=1): one per-thread increment per call (fast_path_hits or _misses,

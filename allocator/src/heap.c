@@ -254,28 +254,29 @@ unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, uns
     return heap_refill(h, cls, list, n, max);
 }
 
-void hak_heap_return_chain(hak_heap *h, void *chain)
+void *hak_heap_return_chain(hak_heap *h, void *chain, uint32_t count)
 {
     hak_ss_purge_tick();
-    while (chain) {
-        void *p = chain;
-        chain = hak_block_next(p);
-        hak_slab *s = hak_slab_of(p);
-        if (hak_slab_owner(s) == h) {
-            heap_free_run(h, s, p, p, 1);
-            continue;
-        }
-        /* Consecutive blocks of the same slab go over together. */
-        void *tail = p;
+    while (count) {
+        /* Consecutive blocks of one slab (the usual case: a bin holds blocks in the order they
+         * were freed) go back together: one owner test and one splice per run. */
+        void *head = chain, *tail = chain;
+        hak_slab *s = hak_slab_of(head);
         uint32_t n = 1;
-        while (chain && hak_slab_of(chain) == s) {
+        for (chain = hak_block_next(head); n < count && hak_slab_of(chain) == s;
+             chain = hak_block_next(chain)) {
             tail = chain;
-            chain = hak_block_next(chain);
             n++;
         }
-        HAK_STAT_ADD(remote_frees_pushed, n);
-        hak_heap_free_remote(s, p, tail, n);
+        count -= n;
+        if (hak_slab_owner(s) == h) {
+            heap_free_run(h, s, head, tail, n);
+        } else {
+            HAK_STAT_ADD(remote_frees_pushed, n);
+            hak_heap_free_remote(s, head, tail, n);
+        }
     }
+    return chain;
 }
 
 static hak_heap *heap_exit_heap(void)

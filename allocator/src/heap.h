@@ -39,9 +39,10 @@ void hak_heap_detach(hak_heap *h);
 /* Moves up to n blocks of class cls onto *list (up to max when a slab's whole local list can
  * be handed over at once); returns how many (0: out of memory). */
 unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max);
-/* Returns a chain of blocks to their slabs: local frees for h's own slabs, remote frees (in runs
- * of consecutive blocks of one slab) for the others. */
-void hak_heap_return_chain(hak_heap *h, void *chain);
+/* Returns the first count blocks of a chain to their slabs: local frees for h's own slabs,
+ * remote frees (in runs of consecutive blocks of one slab) for the others. Returns the rest of
+ * the chain. */
+void *hak_heap_return_chain(hak_heap *h, void *chain, uint32_t count);
 /* False while h has no thread (pooled, or held for a moment by a delivery). A racy read: the
  * answer only chooses where a freed block goes, and both places are correct. */
 HAK_INLINE bool hak_heap_has_thread(const hak_heap *h)

@@ -52,23 +52,12 @@ void *hak_tcache_alloc_miss(unsigned cls)
     return p;
 }
 
-/* Sends all but the newest `keep` blocks of a bin back to the slabs. */
+/* Sends the newest blocks of a bin back to the slabs, all but `keep`. */
 static void tcache_flush_bin(hak_heap *h, hak_bin *b, unsigned keep)
 {
     HAK_STAT_INC(flushes);
-    void *chain = b->head;
-    void *last = NULL;
-    unsigned n = b->cap - b->room - keep;
-    void *p = chain;
-    for (unsigned i = 0; i < n; i++) {
-        last = p;
-        p = hak_block_next(p);
-    }
-    if (!last) return;
-    b->head = p;
+    b->head = hak_heap_return_chain(h, b->head, b->cap - b->room - keep);
     b->room = b->cap - keep;
-    hak_block_set_next(last, NULL);
-    hak_heap_return_chain(h, chain);
 }
 
 static void tcache_send_run(hak_remote_run *r)
