@@ -1,12 +1,7 @@
 /* internal.h: the allocator's compile-time switches, constants and shared helpers.
  * Owns: the variant table (every make variable with its meaning), the per-thread counter
  * macros, assertions and the fatal-error writer. Calls nothing; every module includes it.
- *
- * Layers, each calling only the ones below it:
- *   alloc.c (hak_* API) -> front.h (inline fast path) -> tcache.c (thread cache)
- *   -> heap.c (per-thread slab ownership, orphans) -> slab.c (blocks, remote frees)
- *   -> superslab.c (2 MiB regions of slabs) -> segmap.c / os.c (address map, mmap).
- *   legacy.c (BOX_REFACTOR_DEFAULT=0) and large.c sit beside tcache/heap over the same base. */
+ * The map of the layers and how they call each other: allocator/README.md, "Map". */
 #ifndef HAKMEM_INTERNAL_H
 #define HAKMEM_INTERNAL_H
 
