@@ -73,15 +73,18 @@ static void tcache_send_runs(hak_tcache *tc)
         if (tc->remote[i].slab) tcache_send_run(&tc->remote[i]);
 }
 
-/* A block of another heap's slab s: joins the run of s, which goes out when it is long enough
- * or when another slab needs its place. */
-static void tcache_free_remote(hak_tcache *tc, hak_slab *s, void *p)
+/* A block of class cls of another heap's slab s: joins the run of s, which goes out when it is
+ * long enough or when another slab needs its place. The index mixes the descriptor's place in
+ * its SuperSlab header with the SuperSlab's address (descriptors sit at the same offsets in
+ * every header). */
+static void tcache_free_remote(hak_tcache *tc, hak_slab *s, void *p, unsigned cls)
 {
-    hak_remote_run *r = &tc->remote[((uintptr_t)s >> 7) % HAK_REMOTE_RUNS];
+    uintptr_t a = (uintptr_t)s;
+    hak_remote_run *r = &tc->remote[((a >> 7) ^ (a >> HAK_SEG_SHIFT)) % HAK_REMOTE_RUNS];
     if (r->slab == s) {
         hak_block_set_next(p, r->head);
         r->head = p;
-        if (++r->n >= HAK_REMOTE_RUN_MAX) tcache_send_run(r);
+        if (++r->n >= hak_class_batch[cls]) tcache_send_run(r);
         return;
     }
     if (r->slab) tcache_send_run(r);
@@ -107,7 +110,7 @@ void hak_tcache_free_slow(void *p, uintptr_t meta)
      * exited) is reused here: nobody writes its neighbours, and sending it home would only
      * make this thread process that heap's deliveries. */
     if (owner != tc->heap && hak_heap_has_thread(owner)) {
-        tcache_free_remote(tc, hak_slab_of(p), p);
+        tcache_free_remote(tc, hak_slab_of(p), p, cls);
         return;
     }
     hak_bin *b = &tc->bins[cls];
