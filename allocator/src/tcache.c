@@ -73,26 +73,16 @@ static void tcache_send_runs(hak_tcache *tc)
         if (tc->remote[i].slab) tcache_send_run(&tc->remote[i]);
 }
 
-/* A block of class cls of another heap's slab s: joins the run of s, which goes out when it is
- * long enough or when another slab needs its place. The index mixes the descriptor's place in
- * its SuperSlab header with the SuperSlab's address (descriptors sit at the same offsets in
- * every header). */
-static void tcache_free_remote(hak_tcache *tc, hak_slab *s, void *p, unsigned cls)
+/* The run slot of slab s. The index mixes the descriptor's place in its SuperSlab header with
+ * the SuperSlab's address (descriptors sit at the same offsets in every header). */
+HAK_INLINE hak_remote_run *tcache_run_of(hak_tcache *tc, const hak_slab *s)
 {
     uintptr_t a = (uintptr_t)s;
-    hak_remote_run *r = &tc->remote[((a >> 7) ^ (a >> HAK_SEG_SHIFT)) % HAK_REMOTE_RUNS];
-    if (r->slab == s) {
-        hak_block_set_next(p, r->head);
-        r->head = p;
-        if (++r->n >= hak_class_batch[cls]) tcache_send_run(r);
-        return;
-    }
-    if (r->slab) tcache_send_run(r);
-    hak_block_set_next(p, NULL);
-    *r = (hak_remote_run){s, p, p, 1};
+    return &tc->remote[((a >> 7) ^ (a >> HAK_SEG_SHIFT)) % HAK_REMOTE_RUNS];
 }
 
-void hak_tcache_free_slow(void *p, uintptr_t meta)
+/* Every free hak_tcache_free_slow does not finish itself. */
+static HAK_NOINLINE void tcache_free_other(void *p, uintptr_t meta)
 {
     hak_tcache *tc = &hak_tls_tcache;
     struct hak_heap *owner = (struct hak_heap *)(meta & ~HAK_SLAB_META_CLS);
@@ -100,17 +90,26 @@ void hak_tcache_free_slow(void *p, uintptr_t meta)
     /* A free slab holds no block: freed twice, or never allocated. */
     if (HAK_UNLIKELY(!owner)) hak_fatal_ptr("free()", "invalid pointer", p);
     if (!tc->heap && !tc->exiting) tcache_attach();
+    hak_slab *s = hak_slab_of(p);
     if (!tc->heap) { /* past the exit hook: nothing would send a run, nor flush a bin */
         hak_block_set_next(p, NULL);
         HAK_STAT_INC(remote_frees_pushed);
-        hak_heap_free_remote(hak_slab_of(p), p, p, 1);
+        hak_heap_free_remote(s, p, p, 1);
         return;
     }
-    /* Another thread's block goes back to it; a block of a heap without a thread (its thread
-     * exited) is reused here: nobody writes its neighbours, and sending it home would only
-     * make this thread process that heap's deliveries. */
+    hak_remote_run *r = tcache_run_of(tc, s);
+    if (r->slab == s) { /* hak_tcache_free_slow put p there and the run is long enough */
+        tcache_send_run(r);
+        return;
+    }
+    /* Another thread's block goes back to it, in a run of its slab that goes out when it is
+     * long enough or when another slab needs its place; a block of a heap without a thread
+     * (its thread exited) is reused here: nobody writes its neighbours, and sending it home
+     * would only make this thread process that heap's deliveries. */
     if (owner != tc->heap && hak_heap_has_thread(owner)) {
-        tcache_free_remote(tc, hak_slab_of(p), p, cls);
+        if (r->slab) tcache_send_run(r);
+        hak_block_set_next(p, NULL);
+        *r = (hak_remote_run){s, p, p, 1};
         return;
     }
     hak_bin *b = &tc->bins[cls];
@@ -118,6 +117,22 @@ void hak_tcache_free_slow(void *p, uintptr_t meta)
     hak_block_set_next(p, b->head);
     b->head = p;
     b->room--;
+}
+
+/* The common remote free, a block joining the open run of its slab, needs no call and no saved
+ * register; the rest goes to tcache_free_other. A run only ever holds another heap's slab, and
+ * meta 0 (no block can be there) never joins one. */
+void hak_tcache_free_slow(void *p, uintptr_t meta)
+{
+    hak_tcache *tc = &hak_tls_tcache;
+    hak_slab *s = hak_slab_of(p);
+    hak_remote_run *r = tcache_run_of(tc, s);
+    if (HAK_LIKELY(r->slab == s && meta)) {
+        hak_block_set_next(p, r->head);
+        r->head = p;
+        if (HAK_LIKELY(++r->n < hak_class_batch[meta & HAK_SLAB_META_CLS])) return;
+    }
+    tcache_free_other(p, meta);
 }
 
 void *hak_tcache_alloc(unsigned cls)
