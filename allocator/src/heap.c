@@ -205,16 +205,22 @@ void hak_heap_free_remote(hak_slab *s, void *head, void *tail, uint32_t n)
     }
 }
 
+/* fn on every active and partial slab of h (fn may give the slab back). */
+static void heap_each_listed_slab(hak_heap *h, void (*fn)(hak_heap *, hak_slab *))
+{
+    for (unsigned c = 0; c < HAK_NCLASS; c++) {
+        if (h->active[c]) fn(h, h->active[c]);
+        for (hak_slab *s = h->partial[c], *next; s; s = next) {
+            next = s->next;
+            fn(h, s);
+        }
+    }
+}
+
 void hak_heap_detach(hak_heap *h)
 {
     heap_collect(h, false);
-    for (unsigned c = 0; c < HAK_NCLASS; c++) {
-        if (h->active[c]) heap_park_slab(h, h->active[c]);
-        for (hak_slab *s = h->partial[c], *next; s; s = next) {
-            next = s->next;
-            heap_park_slab(h, s);
-        }
-    }
+    heap_each_listed_slab(h, heap_park_slab);
     pthread_mutex_lock(&pool_lock);
     h->next_pooled = pool;
     pool = h;
@@ -322,13 +328,7 @@ static void heap_trim_slab(hak_heap *h, hak_slab *s)
 void hak_heap_trim(hak_heap *h)
 {
     heap_collect(h, false);
-    for (unsigned c = 0; c < HAK_NCLASS; c++) {
-        if (h->active[c]) heap_trim_slab(h, h->active[c]);
-        for (hak_slab *s = h->partial[c], *next; s; s = next) {
-            next = s->next;
-            heap_trim_slab(h, s);
-        }
-    }
+    heap_each_listed_slab(h, heap_trim_slab);
 }
 
 void hak_heap_fork_prepare(void)

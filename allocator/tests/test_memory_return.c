@@ -152,23 +152,34 @@ static int child(void *arg)
     return measure(a->how, a->report);
 }
 
-static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nset)
+/* Zeroed memory the child writes its report into and the parent reads. */
+static void *shared_report(size_t size)
 {
-    struct rss_report *rep =
-        mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *rep = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     assert_true(rep != MAP_FAILED);
-    memset(rep, 0, sizeof *rep);
-    struct child_arg a = {how, set, nset, rep};
+    return rep;
+}
+
+/* Runs fn(arg) in a forked child; fails the case unless it exits 0 in time. */
+static void run_child_or_fail(int (*fn)(void *), void *arg)
+{
     t_child_result r;
-    assert_int_equal(t_child_run(child, &a, CHILD_TIMEOUT_S, &r), 0);
-    struct rss_report got = *rep;
-    munmap(rep, sizeof *rep);
+    assert_int_equal(t_child_run(fn, arg, CHILD_TIMEOUT_S, &r), 0);
     if (r.timed_out || !r.exited || r.exit_code != 0)
         fail_msg("child %s %d; stderr:\n%s",
                  r.timed_out  ? "timed out"
                  : r.signaled ? "signal"
                               : "exit",
                  r.signaled ? r.sig : r.exit_code, r.err);
+}
+
+static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nset)
+{
+    struct rss_report *rep = shared_report(sizeof *rep);
+    struct child_arg a = {how, set, nset, rep};
+    run_child_or_fail(child, &a);
+    struct rss_report got = *rep;
+    munmap(rep, sizeof *rep);
     size_t grown = got.peak - got.baseline;
     size_t kept = got.after > got.baseline ? got.after - got.baseline : 0;
     print_message("%zu blocks: RSS baseline %zu MiB, peak %zu MiB, after free %zu MiB "
@@ -239,21 +250,11 @@ static int measure_idle(void *arg)
 
 static void expect_idle_rss_near_live(const struct idle_case *c)
 {
-    struct idle_report *rep =
-        mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    assert_true(rep != MAP_FAILED);
-    memset(rep, 0, sizeof *rep);
+    struct idle_report *rep = shared_report(sizeof *rep);
     struct idle_arg a = {c, rep};
-    t_child_result r;
-    assert_int_equal(t_child_run(measure_idle, &a, CHILD_TIMEOUT_S, &r), 0);
+    run_child_or_fail(measure_idle, &a);
     struct idle_report got = *rep;
     munmap(rep, sizeof *rep);
-    if (r.timed_out || !r.exited || r.exit_code != 0)
-        fail_msg("child %s %d; stderr:\n%s",
-                 r.timed_out  ? "timed out"
-                 : r.signaled ? "signal"
-                              : "exit",
-                 r.signaled ? r.sig : r.exit_code, r.err);
     size_t resident = got.after > got.baseline ? got.after - got.baseline : 0;
     print_message("%zu-byte blocks, %u0%% freed: RSS +%zu MiB at the peak, +%zu MiB after the "
                   "frees, +%zu MiB after %d ms idle and one more malloc; live %zu MiB\n",
