@@ -16,7 +16,7 @@ Compares allocator variant B against A and writes a markdown report (with gnuplo
 beside it): verdict, TL;DR, per-workload results with 95% intervals, memory, the allocator
 counters that moved most, failures, ranked next steps, reproduce commands, environment.
 
-  A, B               variant specs as hakbench takes them: NAME (harness/variants.conf),
+  A, B               variant specs as hakbench takes them: NAME (harness/spec/variants.conf),
                      REV (the default build at a git revision) or REV@NAME, e.g.
                      baseline, HEAD~3@fastpath, mimalloc.  Defaults: A=baseline B=fastpath
                      (both at the current work tree).

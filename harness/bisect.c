@@ -286,14 +286,14 @@ static int check_inputs(bisect_ctx *c)
 {
     const bisect_opts *o = c->o;
     char err[512];
-    if (variants_load("harness/variants.conf", &c->vt, err, sizeof err) != 0) {
+    if (variants_load("harness/spec/variants.conf", &c->vt, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench bisect: %s\n", err);
         return -1;
     }
     const variant_def *def = variants_find(&c->vt, o->variant);
     if (!def || def->kind != VARIANT_HAKMEM) {
         fprintf(stderr,
-                "hakbench bisect: '%s' is not a hakmem variant of harness/variants.conf "
+                "hakbench bisect: '%s' is not a hakmem variant of harness/spec/variants.conf "
                 "(bisect builds the allocator; see `hakbench variants`)\n",
                 o->variant);
         return -1;

@@ -22,7 +22,7 @@ usage: bisect_step.sh --good REV [--workload W] [--variant NAME] [--threshold PC
                       [--runs N] [--db PATH] [--hakbench PATH]
   --good REV        the good reference commit (or $BISECT_GOOD)
   --workload W      default larson (or $BISECT_WORKLOAD)
-  --variant NAME    hakmem variant of harness/variants.conf, default 'default' ($BISECT_VARIANT)
+  --variant NAME    hakmem variant of harness/spec/variants.conf, default 'default' ($BISECT_VARIANT)
   --threshold PCT   noise band and regression size in percent, default 5 ($BISECT_THRESHOLD)
   --quick           quick workload arguments ($BISECT_QUICK=1)
   --runs N          measured runs per variant, default 6, 4 with --quick ($BISECT_RUNS)

@@ -19,7 +19,7 @@ static const char build_usage[] =
     "the database. The system allocator prints an empty line.\n"
     "\n"
     "  --db PATH            database (default " DB_DEFAULT_PATH ")\n"
-    "  --variants-conf F    default harness/variants.conf\n"
+    "  --variants-conf F    default harness/spec/variants.conf\n"
     "  -q, --quiet          no progress on stderr\n"
     "  -h, --help           this text\n"
     "Exit status: 0 built, 2 bad spec, build failure (log tail on stderr) or database error.\n"
@@ -28,7 +28,7 @@ static const char build_usage[] =
 static const char variants_usage[] =
     "usage: hakbench variants [--variants-conf F] [--workloads-conf F]\n"
     "\n"
-    "Lists the variants (harness/variants.conf) and workloads (harness/workloads.conf).\n"
+    "Lists the variants (harness/spec/variants.conf) and workloads (harness/spec/workloads.conf).\n"
     "A variant spec on the command line is NAME, REV (the 'default' build at a git revision)\n"
     "or REV@NAME, e.g. main@baseline, HEAD~3, mimalloc.\n";
 
@@ -40,7 +40,7 @@ int cmd_build(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *db_path = DB_DEFAULT_PATH, *conf = "harness/variants.conf";
+    const char *db_path = DB_DEFAULT_PATH, *conf = "harness/spec/variants.conf";
     int quiet = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -104,7 +104,7 @@ int cmd_variants(int argc, char **argv)
                                          {"workloads-conf", required_argument, NULL, OPT_WCONF},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *vconf = "harness/variants.conf", *wconf = "harness/workloads.conf";
+    const char *vconf = "harness/spec/variants.conf", *wconf = "harness/spec/workloads.conf";
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -34,7 +34,7 @@
 #define TARGET_SECONDS 180.0
 #define SLOW5_NEAR 0.05 /* the slowdown slow5 is meant to cause */
 #define TWIN_NAME "default.aa"
-#define VARIANTS_CONF "harness/variants.conf"
+#define VARIANTS_CONF "harness/spec/variants.conf"
 #define CAL_RUNS 20     /* measured runs per variant in each comparison */
 #define CAL_MAX_RUNS 50 /* ... grown to this, in one go, when the verdict is inconclusive */
 #define CAL_STR_(x) #x
@@ -420,7 +420,7 @@ int cmd_calibrate(int argc, char **argv)
     if (!sized)
         printf("note: slow5 changed %s by %+.1f%% (median), not about %.0f%%: the power above "
                "is for that size of change; retune FAULT_DELAY_NS / FAULT_DELAY_EVERY of slow5 "
-               "in harness/variants.conf\n",
+               "in harness/spec/variants.conf\n",
                workload, 100 * slow_change, -100 * SLOW5_NEAR);
     if (store_calibration(db, workload, delta, fpr, power, trials) != 0) goto out;
     int met = fpr <= TARGET_FPR && power >= TARGET_POWER && max_s <= TARGET_SECONDS && sized;

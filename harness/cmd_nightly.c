@@ -25,7 +25,7 @@ static const char nightly_usage[] =
     "usage: hakbench nightly [--quick] [--bisect] [--db PATH] [--reports-dir DIR] [--runs N]\n"
     "                        [--seed N] [--session N]\n"
     "\n"
-    "Runs every workload of harness/workloads.conf under the hakmem variants default,\n"
+    "Runs every workload of harness/spec/workloads.conf under the hakmem variants default,\n"
     "baseline, fastpath and legacy and the peers system, jemalloc, mimalloc and tcmalloc, at\n"
     "the current work tree (HEAD), in a session of kind 'nightly'. Then writes\n"
     "DIR/nightly-<YYYY-MM-DD>.md: today against the previous nightly of this machine (same\n"
@@ -60,7 +60,7 @@ static int pick_variants(const char **out)
 {
     variant_table vt;
     char err[512];
-    if (variants_load("harness/variants.conf", &vt, err, sizeof err) != 0) {
+    if (variants_load("harness/spec/variants.conf", &vt, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench nightly: %s\n", err);
         return -1;
     }
@@ -69,7 +69,7 @@ static int pick_variants(const char **out)
         const variant_def *def = variants_find(&vt, nightly_variants[i]);
         if (!def)
             fprintf(stderr,
-                    "hakbench nightly: variant '%s' is not in harness/variants.conf; "
+                    "hakbench nightly: variant '%s' is not in harness/spec/variants.conf; "
                     "left out\n",
                     nightly_variants[i]);
         else if (def->kind == VARIANT_PEER && def->flags[0] && access(def->flags, R_OK) != 0)
@@ -88,7 +88,7 @@ static int load_workloads(int quick, const char ***names)
 {
     workload_table wt;
     char err[512];
-    if (workloads_load("harness/workloads.conf", &wt, err, sizeof err) != 0) {
+    if (workloads_load("harness/spec/workloads.conf", &wt, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench nightly: %s\n", err);
         return -1;
     }

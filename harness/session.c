@@ -36,8 +36,8 @@ void session_opts_init(session_opts *o)
     o->counters = 1;
     o->time_limit_s = 120;
     o->mem_limit_kb = 2L * 1024 * 1024;
-    o->variants_conf = "harness/variants.conf";
-    o->workloads_conf = "harness/workloads.conf";
+    o->variants_conf = "harness/spec/variants.conf";
+    o->workloads_conf = "harness/spec/workloads.conf";
     o->note = "";
 }
 

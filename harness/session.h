@@ -30,8 +30,8 @@ typedef struct {
     long mem_limit_kb;            /* per run (default 2 GiB) */
     uint64_t seed;
     int quiet;                    /* no progress output */
-    const char *variants_conf;    /* default harness/variants.conf */
-    const char *workloads_conf;   /* default harness/workloads.conf */
+    const char *variants_conf;    /* default harness/spec/variants.conf */
+    const char *workloads_conf;   /* default harness/spec/workloads.conf */
     const char *note;
 } session_opts;
 

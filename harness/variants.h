@@ -1,4 +1,4 @@
-/* Variant definitions (harness/variants.conf) and variant specs as users type them.
+/* Variant definitions (harness/spec/variants.conf) and variant specs as users type them.
  *   conf line:  NAME  hakmem  VAR=VALUE ...        a hakmem build with these make variables
  *               NAME  peer    /path/to/lib.so      LD_PRELOAD of a Debian library
  *               NAME  peer    -                    the system allocator (glibc), no preload

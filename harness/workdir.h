@@ -1,4 +1,4 @@
-/* workdir.h: hakbench's own files (harness/variants.conf, harness/workloads.conf, build/,
+/* workdir.h: hakbench's own files (harness/spec/variants.conf, harness/spec/workloads.conf, build/,
  * results/, reports/) are paths in a hakmem checkout: the one the user is in (found upwards
  * from the current directory, as git finds its worktree); outside any git repository, the one
  * hakbench was built in (inside another repository it stays: report reads that history).

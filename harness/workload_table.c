@@ -1,4 +1,4 @@
-/* workloads.conf parsing; the format is documented at the top of harness/workloads.conf. */
+/* workloads.conf parsing; the format is documented at the top of harness/spec/workloads.conf. */
 #include "workload_table.h"
 
 #include <ctype.h>

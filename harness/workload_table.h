@@ -1,4 +1,4 @@
-/* The workloads the harness knows (harness/workloads.conf): how to run each in full and quick
+/* The workloads the harness knows (harness/spec/workloads.conf): how to run each in full and quick
  * mode, whether it is single-threaded (instruction-count mode needs that) and whether it is a
  * whole program timed with hyperfine (app_*). Binaries live in build/workloads/. */
 #ifndef HAKBENCH_WORKLOAD_TABLE_H

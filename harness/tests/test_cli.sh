@@ -41,7 +41,7 @@ expect_fail "unknown workload" "unknown workload 'nosuch'" run --variants system
 expect_fail "nonexistent revision" "revision 'deadbeefdeadbeef' does not exist" run --variants deadbeefdeadbeef@baseline --workloads fake "${w[@]}" --db "$db"
 expect_fail "missing --variants" "--variants and --workloads are required" run --workloads fake --db "$db"
 expect_fail "bad --runs" "--runs: 'many'" run --variants system --workloads fake --runs many --db "$db"
-{ head -5 harness/variants.conf; echo "broken  hakmem  NOT VALID"; } >"$tmp/variants.conf"
+{ head -5 harness/spec/variants.conf; echo "broken  hakmem  NOT VALID"; } >"$tmp/variants.conf"
 expect_fail "variants.conf syntax error names the line" "$tmp/variants.conf:6: expected VAR=VALUE" run --variants system --workloads fake --variants-conf "$tmp/variants.conf" "${w[@]}" --db "$db"
 expect_fail "database in a missing directory" "does not exist" run --variants system --workloads fake "${w[@]}" --db "$tmp/no/such/dir/x.db"
 touch "$tmp/plainfile"
@@ -52,7 +52,7 @@ check "the foreign file is untouched" [ "$(cat "$tmp/notes.db")" = "not a databa
 expect_fail "build of a nonexistent revision" "does not exist" build nosuchrev@fastpath --db "$db"
 
 # A variant that does not compile is a recorded outcome: build-failed runs, exit 2.
-{ cat harness/variants.conf; echo "broken  hakmem  TCACHE_CAPACITY=not_a_number"; } >"$tmp/broken.conf"
+{ cat harness/spec/variants.conf; echo "broken  hakmem  TCACHE_CAPACITY=not_a_number"; } >"$tmp/broken.conf"
 $HAKBENCH run --variants system,broken --workloads fake --runs 1 --warmup 0 --no-counters \
   --variants-conf "$tmp/broken.conf" "${w[@]}" --db "$tmp/broken.db" >"$tmp/out" 2>"$tmp/err"
 check "a build failure exits 2" [ $? -eq 2 ]
