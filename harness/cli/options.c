@@ -1,0 +1,90 @@
+#include "cli/options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char **cli_split_list(const char *text, int *count)
+{
+    size_t len = strlen(text);
+    int n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ',';
+    char **list = malloc((size_t)(n + 1) * sizeof *list + len + 1);
+    char *copy = (char *)(list + n + 1);
+    memcpy(copy, text, len + 1);
+    int i = 0;
+    for (char *item = copy;; i++) {
+        char *comma = strchr(item, ',');
+        if (comma) *comma = '\0';
+        if (!*item) {
+            free(list);
+            return NULL;
+        }
+        list[i] = item;
+        if (!comma) break;
+        item = comma + 1;
+    }
+    list[n] = NULL;
+    *count = n;
+    return list;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *text, long min, long max,
+                   long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) {
+        fprintf(stderr, "hakbench %s: %s: '%s' is not a whole number from %ld to %ld\n", cmd, opt,
+                text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *text, double min, double max,
+                     double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end || !isfinite(v) || v < min || v > max) {
+        fprintf(stderr, "hakbench %s: %s: '%s' is not a number from %g to %g\n", cmd, opt, text,
+                min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || end == text || *end || text[0] == '-') {
+        fprintf(stderr, "hakbench %s: %s: '%s' is not a non-negative whole number\n", cmd, opt,
+                text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+const char *cli_command_line(int argc, char **argv)
+{
+    static char buf[4096];
+    size_t used = (size_t)snprintf(buf, sizeof buf, "hakbench");
+    for (int i = 0; i < argc && used < sizeof buf; i++) {
+        /* Quote what a shell would split, so the stored command can be pasted back. */
+        int plain = argv[i][0] && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+                                                  "UVWXYZ0123456789-_=.,/@~^:+") == strlen(argv[i]);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, plain ? " %s" : " '%s'", argv[i]);
+    }
+    return buf;
+}
