@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/stats.h"
+#include "util/random.h"
+
 void changepoint_opts_init(changepoint_opts *o)
 {
     o->min_size = 3;
@@ -12,14 +15,6 @@ void changepoint_opts_init(changepoint_opts *o)
     o->alpha = 1.0;
     o->sig_level = 0.01;
     o->seed = 1;
-}
-
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 static double dist(double a, double b, double alpha)
@@ -134,7 +129,7 @@ int changepoint_detect(const double *y, int n, const changepoint_opts *o, int *c
             memcpy(perm, y, (size_t)n * sizeof *perm);
             for (int s = 0; s + 1 < nb; s++)
                 for (int i = b[s + 1] - 1; i > b[s]; i--) {
-                    int j = b[s] + (int)(splitmix64(&rng) % (uint64_t)(i - b[s] + 1));
+                    int j = b[s] + (int)(random_next(&rng) % (uint64_t)(i - b[s] + 1));
                     double t = perm[i];
                     perm[i] = perm[j];
                     perm[j] = t;
@@ -153,4 +148,20 @@ int changepoint_detect(const double *y, int n, const changepoint_opts *o, int *c
     free(b);
     free(perm);
     return count;
+}
+
+int changepoint_segments(const double *y, int n, const int *cp, int ncp, changepoint_segment *seg)
+{
+    double *vals = malloc((size_t)(n > 0 ? n : 1) * sizeof *vals);
+    int start = 0;
+    for (int c = 0; c <= ncp; c++) {
+        int end = c < ncp ? cp[c] : n;
+        size_t m = 0;
+        for (int i = start; vals && i < end; i++)
+            if (!isnan(y[i])) vals[m++] = y[i];
+        seg[c] = (changepoint_segment){start, end, m > 0 ? stats_median(vals, m) : NAN};
+        start = end;
+    }
+    free(vals);
+    return ncp + 1;
 }

@@ -1,5 +1,5 @@
-/* Comparison of two variants in a session (see compare.h): reads the measured runs from the
- * runs table, pairs them by interleaving block, and applies stats.c. */
+/* Comparison of two variants (see compare.h): pairs the measured runs the store hands out by
+ * interleaving block and applies stats.c. No SQL here: the runs come from store/runs.h. */
 #include "analysis/compare.h"
 
 #include <math.h>
@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "analysis/stats.h"
+#include "store/calibrations.h"
+#include "store/runs.h"
+#include "store/sessions.h"
 
 #define COMPARE_RESAMPLES 4000
 #define COMPARE_LEVEL 0.95
@@ -27,21 +30,12 @@ const char *verdict_name(verdict_t v)
     return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "unknown";
 }
 
-double compare_delta(sqlite3 *db, int64_t machine_id, const char *workload, double default_delta)
+double compare_delta(store *s, int64_t machine_id, const char *workload, double default_delta)
 {
-    sqlite3_stmt *st = NULL;
-    double delta = default_delta;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT delta FROM calibrations WHERE machine_id = ? AND workload = ?"
-                           " ORDER BY created_at DESC, id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return default_delta;
-    sqlite3_bind_int64(st, 1, machine_id);
-    sqlite3_bind_text(st, 2, workload, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_double(st, 0) > delta)
-        delta = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    return delta;
+    double delta;
+    if (store_calibration_delta(s, machine_id, workload, &delta) == 1 && delta > default_delta)
+        return delta;
+    return default_delta;
 }
 
 /* The measured values of one workload: all ok runs of each side, and the pairs (first ok run of
@@ -73,85 +67,42 @@ static int samples_alloc(samples *s, int n)
     return -1;
 }
 
-static int count_runs(sqlite3 *db, int64_t session_a, int64_t session_b, const char *workload)
+/* Sorts the rows (block by block, as the store returns them) into the two sides and the pairs:
+ * a pair is complete when a block has an ok run of both. */
+static int gather(const store_sample *rows, int n, samples *s)
 {
-    sqlite3_stmt *st;
-    int n = -1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*) FROM runs WHERE session_id IN (?1, ?2)"
-                           " AND workload = ?3 AND purpose = 'measure'",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, session_a);
-    sqlite3_bind_int64(st, 2, session_b);
-    sqlite3_bind_text(st, 3, workload, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
-/* A's runs from session_a, B's from session_b. Runs pair by block only within one session:
- * blocks of two sessions were not interleaved. */
-static int load_samples(sqlite3 *db, int64_t session_a, int64_t session_b, const char *a,
-                        const char *b, const char *workload, int instructions, samples *s)
-{
-    int n = count_runs(db, session_a, session_b, workload);
-    if (n < 0 || samples_alloc(s, n) != 0) return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT session_id = ?1 AND variant = ?3,"
-                           " CASE WHEN ?1 = ?6 THEN block ELSE -1 - id END, status = 'ok',"
-                           " CASE WHEN ?5 THEN instructions ELSE ops_per_sec END, peak_rss_kb"
-                           " FROM runs WHERE workload = ?2 AND purpose = 'measure'"
-                           " AND ((session_id = ?1 AND variant = ?3)"
-                           " OR (session_id = ?6 AND variant = ?4)) ORDER BY block, seq",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
-        samples_free(s);
-        return -1;
-    }
-    sqlite3_bind_int64(st, 1, session_a);
-    sqlite3_bind_text(st, 2, workload, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, a, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, b, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 5, instructions);
-    sqlite3_bind_int64(st, 6, session_b);
-    /* Rows come block by block; a pair is complete when a block has an ok run of both (across
-     * sessions every run is a block of its own, so nothing pairs). */
+    if (samples_alloc(s, n) != 0) return -1;
     int64_t block = INT64_MIN;
     int have_a = 0, have_b = 0;
     double block_a = 0, block_b = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int is_a = sqlite3_column_int(st, 0);
-        int64_t blk = sqlite3_column_int64(st, 1);
-        if (blk != block) {
-            block = blk;
+    for (int i = 0; i < n; i++) {
+        const store_sample *r = &rows[i];
+        if (r->pair_key != block) {
+            block = r->pair_key;
             have_a = have_b = 0;
         }
-        if (!sqlite3_column_int(st, 2)) {
-            *(is_a ? &s->failed_a : &s->failed_b) += 1;
+        if (!r->ok) {
+            *(r->is_a ? &s->failed_a : &s->failed_b) += 1;
             continue;
         }
         /* An ok run without a value (nothing to compare) is left out rather than read as 0;
          * a measured 0 (a starved run that did no work) is data and stays in. */
-        if (sqlite3_column_type(st, 3) == SQLITE_NULL || !(sqlite3_column_double(st, 3) >= 0))
-            continue;
-        double v = sqlite3_column_double(st, 3);
-        if (is_a)
+        if (!r->has_value || !(r->value >= 0)) continue;
+        double v = r->value;
+        if (r->is_a)
             s->a[s->na++] = v;
         else
             s->b[s->nb++] = v;
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            if (is_a)
-                s->rss_a[s->nrss_a++] = sqlite3_column_double(st, 4);
+        if (r->has_rss) {
+            if (r->is_a)
+                s->rss_a[s->nrss_a++] = r->rss_kb;
             else
-                s->rss_b[s->nrss_b++] = sqlite3_column_double(st, 4);
+                s->rss_b[s->nrss_b++] = r->rss_kb;
         }
-        if (is_a && !have_a) {
+        if (r->is_a && !have_a) {
             have_a = 1;
             block_a = v;
-        } else if (!is_a && !have_b) {
+        } else if (!r->is_a && !have_b) {
             have_b = 1;
             block_b = v;
         } else {
@@ -161,12 +112,6 @@ static int load_samples(sqlite3 *db, int64_t session_a, int64_t session_b, const
             s->pa[s->npairs] = block_a;
             s->pb[s->npairs++] = block_b;
         }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
-        samples_free(s);
-        return -1;
     }
     return 0;
 }
@@ -249,40 +194,53 @@ static void compare_samples(const samples *s, int instructions, uint64_t seed, c
     c->verdict = compare_decide(c);
 }
 
-/* The metric of a session ("time" or "instructions") and its machine; -1 when there is no
- * such session. */
-static int session_info(sqlite3 *db, int64_t session_id, int64_t *machine_id, int *instructions)
+/* The metric of a session and its machine; -1 when there is no such session. */
+static int session_info(store *st, int64_t session_id, int64_t *machine_id, int *instructions)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT machine_id, metric = 'instructions' FROM sessions"
-                           " WHERE id = ?",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
+    store_session ss;
+    int found = store_session_get(st, session_id, &ss);
+    if (found != 1) {
+        if (found == 0)
+            fprintf(stderr, "hakbench: compare: no session %lld\n", (long long)session_id);
         return -1;
     }
-    sqlite3_bind_int64(st, 1, session_id);
-    int rc = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *machine_id = sqlite3_column_int64(st, 0);
-        *instructions = sqlite3_column_int(st, 1);
-        rc = 0;
-    } else {
-        fprintf(stderr, "hakbench: compare: no session %lld\n", (long long)session_id);
-    }
-    sqlite3_finalize(st);
+    *machine_id = ss.machine_id;
+    *instructions = strcmp(ss.metric, "instructions") == 0;
+    return 0;
+}
+
+int compare_rows(const store_sample *rows, int n, int instructions, double delta, uint64_t seed,
+                 comparison *c)
+{
+    samples s;
+    if (gather(rows, n, &s) != 0) return -1;
+    c->delta = delta;
+    compare_samples(&s, instructions, seed, c);
+    samples_free(&s);
+    return 0;
+}
+
+int compare_workload(store *st, int64_t session_a, const char *a, int64_t session_b, const char *b,
+                     const char *workload, int instructions, double delta, uint64_t seed,
+                     comparison *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->workload, sizeof c->workload, "%s", workload);
+    store_sample *rows = NULL;
+    int n = store_load_samples(st, session_a, a, session_b, b, workload, instructions, &rows);
+    int rc = n < 0 ? -1 : compare_rows(rows, n, instructions, delta, seed ^ name_hash(workload), c);
+    free(rows);
     return rc;
 }
 
-int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
+int compare_session(store *st, int64_t session_id, const char *a, const char *b,
                     const char *workload, double default_delta, uint64_t seed, comparison **out)
 {
-    return compare_sessions(db, session_id, session_id, a, b, workload, default_delta, seed, out);
+    return compare_sessions(st, session_id, session_id, a, b, workload, default_delta, seed, out);
 }
 
-int compare_sessions(sqlite3 *db, int64_t session_a, int64_t session_b, const char *a,
-                     const char *b, const char *workload, double default_delta, uint64_t seed,
-                     comparison **out)
+int compare_sessions(store *st, int64_t session_a, int64_t session_b, const char *a, const char *b,
+                     const char *workload, double default_delta, uint64_t seed, comparison **out)
 {
     *out = NULL;
     if (session_a == session_b && strcmp(a, b) == 0) {
@@ -291,8 +249,8 @@ int compare_sessions(sqlite3 *db, int64_t session_a, int64_t session_b, const ch
     }
     int64_t machine_a, machine_id;
     int instructions_a, instructions;
-    if (session_info(db, session_a, &machine_a, &instructions_a) != 0 ||
-        session_info(db, session_b, &machine_id, &instructions) != 0)
+    if (session_info(st, session_a, &machine_a, &instructions_a) != 0 ||
+        session_info(st, session_b, &machine_id, &instructions) != 0)
         return -1;
     if (instructions_a != instructions) {
         fprintf(stderr,
@@ -301,52 +259,24 @@ int compare_sessions(sqlite3 *db, int64_t session_a, int64_t session_b, const ch
                 (long long)session_a, (long long)session_b);
         return -1;
     }
-    sqlite3_stmt *st;
     /* Workloads measured under both A and B, optionally just one. */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT workload FROM runs WHERE session_id = ?1 AND variant = ?2"
-                           " AND purpose = 'measure' AND (?4 IS NULL OR workload = ?4)"
-                           " INTERSECT "
-                           "SELECT workload FROM runs WHERE session_id = ?5 AND variant = ?3"
-                           " AND purpose = 'measure' ORDER BY 1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
+    char(*names)[64] = NULL;
+    int n = store_common_workloads(st, session_a, a, session_b, b, workload, &names);
+    comparison *res = n > 0 ? calloc((size_t)n, sizeof *res) : NULL;
+    if (n < 0 || (n > 0 && !res)) {
+        free(names);
         return -1;
     }
-    sqlite3_bind_int64(st, 1, session_a);
-    sqlite3_bind_text(st, 2, a, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, b, -1, SQLITE_TRANSIENT);
-    if (workload) sqlite3_bind_text(st, 4, workload, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, session_b);
-    comparison *res = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 8;
-            comparison *grown = realloc(res, (size_t)cap * sizeof *grown);
-            if (!grown) goto fail;
-            res = grown;
+    for (int i = 0; i < n; i++) {
+        double delta = compare_delta(st, machine_id, names[i], default_delta);
+        if (compare_workload(st, session_a, a, session_b, b, names[i], instructions, delta, seed,
+                             &res[i]) != 0) {
+            free(names);
+            free(res);
+            return -1;
         }
-        comparison *c = &res[n];
-        memset(c, 0, sizeof *c);
-        snprintf(c->workload, sizeof c->workload, "%s", (const char *)sqlite3_column_text(st, 0));
-        samples s;
-        if (load_samples(db, session_a, session_b, a, b, c->workload, instructions, &s) != 0)
-            goto fail;
-        c->delta = compare_delta(db, machine_id, c->workload, default_delta);
-        compare_samples(&s, instructions, seed ^ name_hash(c->workload), c);
-        samples_free(&s);
-        n++;
     }
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "hakbench: compare: %s\n", sqlite3_errmsg(db));
-        goto fail;
-    }
-    sqlite3_finalize(st);
+    free(names);
     *out = res;
     return n;
-fail:
-    sqlite3_finalize(st);
-    free(res);
-    return -1;
 }

@@ -10,8 +10,10 @@
 #ifndef HAKBENCH_COMPARE_H
 #define HAKBENCH_COMPARE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
+
+#include "store/runs.h"
+#include "store/store.h"
 
 typedef enum {
     VERDICT_EQUIVALENT,
@@ -45,20 +47,31 @@ typedef struct {
 verdict_t compare_decide(const comparison *c);
 
 /* Noise band for a workload on this machine: the latest calibration, at least default_delta. */
-double compare_delta(sqlite3 *db, int64_t machine_id, const char *workload, double default_delta);
+double compare_delta(store *s, int64_t machine_id, const char *workload, double default_delta);
+
+/* The comparison of the measured runs rows[0..n) (as store_load_samples gives them) against the
+ * band delta, bootstrap seeded with seed: the statistics alone, no database. c->workload is left
+ * as it is. 0, or -1 out of memory. */
+int compare_rows(const store_sample *rows, int n, int instructions, double delta, uint64_t seed,
+                 comparison *c);
+
+/* One workload: A's runs from session_a, B's from session_b (either may have none: n_a or n_b is
+ * then 0). Each workload draws its own bootstrap stream from seed. 0, or -1 on an error. */
+int compare_workload(store *s, int64_t session_a, const char *a, int64_t session_b, const char *b,
+                     const char *workload, int instructions, double delta, uint64_t seed,
+                     comparison *c);
 
 /* Compares variant specs a and b in a session for every workload they share (or only
  * `workload` when non-NULL). *out is malloc'ed; returns the count, -1 on error.
  * Whether the runs come from one machine is the caller's check (compare refuses otherwise
  * unless --force). */
-int compare_session(sqlite3 *db, int64_t session_id, const char *a, const char *b,
+int compare_session(store *s, int64_t session_id, const char *a, const char *b,
                     const char *workload, double default_delta, uint64_t seed, comparison **out);
 /* The same with A's runs from session_a and B's from session_b (A and B may then be the same
  * spec: last week's `default` against today's). Runs of two sessions were not interleaved, so
  * nothing pairs: the interval resamples each side on its own and p is Mann-Whitney's. delta
  * follows session_b's machine. Refuses sessions of different metrics. */
-int compare_sessions(sqlite3 *db, int64_t session_a, int64_t session_b, const char *a,
-                     const char *b, const char *workload, double default_delta, uint64_t seed,
-                     comparison **out);
+int compare_sessions(store *s, int64_t session_a, int64_t session_b, const char *a, const char *b,
+                     const char *workload, double default_delta, uint64_t seed, comparison **out);
 
 #endif

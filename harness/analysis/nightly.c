@@ -6,112 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/changepoint.h"
-#include "store/db.h"
 #include "analysis/stats.h"
-
-#define NIGHTLY_RESAMPLES 4000
-
-static void text(sqlite3_stmt *st, int col, char *out, size_t len)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(out, len, "%s", s ? (const char *)s : "");
-}
-
-/* The revision a session built `spec` at ('' for peers or when unknown). */
-static void session_revision(sqlite3 *db, int64_t session, const char *spec, char rev[41],
-                             int *dirty)
-{
-    sqlite3_stmt *st = db_prepare(db, "SELECT b.revision, b.dirty FROM session_variants v "
-                                      "JOIN builds b ON b.id = v.build_id "
-                                      "WHERE v.session_id = ?1 AND v.spec = ?2");
-    sqlite3_bind_int64(st, 1, session);
-    sqlite3_bind_text(st, 2, spec, -1, SQLITE_STATIC);
-    rev[0] = '\0';
-    if (dirty) *dirty = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        text(st, 0, rev, 41);
-        if (dirty) *dirty = sqlite3_column_int(st, 1);
-    }
-    sqlite3_finalize(st);
-}
-
-typedef struct {
-    double *ops, *rss;
-    int n, nrss, failed;
-} samples;
-
-static int load_samples(sqlite3 *db, int64_t session, const char *variant, const char *workload,
-                        samples *s)
-{
-    memset(s, 0, sizeof *s);
-    sqlite3_stmt *st = db_prepare(db, "SELECT status, ops_per_sec, peak_rss_kb FROM runs "
-                                      "WHERE session_id = ?1 AND variant = ?2 AND workload = ?3 "
-                                      "AND purpose = 'measure' ORDER BY seq");
-    sqlite3_bind_int64(st, 1, session);
-    sqlite3_bind_text(st, 2, variant, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, workload, -1, SQLITE_STATIC);
-    int cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (s->n == cap) {
-            cap = cap ? 2 * cap : 16;
-            double *o = realloc(s->ops, (size_t)cap * sizeof *o);
-            double *r = o ? realloc(s->rss, (size_t)cap * sizeof *r) : NULL;
-            if (o) s->ops = o;
-            if (r) s->rss = r;
-            if (!o || !r) {
-                sqlite3_finalize(st);
-                return -1;
-            }
-        }
-        const unsigned char *status = sqlite3_column_text(st, 0);
-        if (!status || strcmp((const char *)status, "ok") != 0 ||
-            sqlite3_column_type(st, 1) == SQLITE_NULL) {
-            s->failed++;
-            continue;
-        }
-        s->ops[s->n++] = sqlite3_column_double(st, 1);
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-            s->rss[s->nrss++] = sqlite3_column_double(st, 2);
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
-static void samples_free(samples *s)
-{
-    free(s->ops);
-    free(s->rss);
-}
-
-/* Two sessions are not interleaved, so the runs are not paired: an unpaired bootstrap of the
- * ratio of medians and Mann-Whitney, then compare's own verdict rule (compare_decide). */
-static void compare_unpaired(const samples *a, const samples *b, double delta, uint64_t seed,
-                             comparison *c)
-{
-    c->n_a = a->n;
-    c->n_b = b->n;
-    c->failed_a = a->failed;
-    c->failed_b = b->failed;
-    c->pairs = 0;
-    c->median_a = a->n ? stats_median(a->ops, (size_t)a->n) : NAN;
-    c->median_b = b->n ? stats_median(b->ops, (size_t)b->n) : NAN;
-    c->rss_a_kb = a->nrss ? stats_median(a->rss, (size_t)a->nrss) : NAN;
-    c->rss_b_kb = b->nrss ? stats_median(b->rss, (size_t)b->nrss) : NAN;
-    c->outliers_a = (int)stats_outliers(a->ops, (size_t)a->n, NULL);
-    c->outliers_b = (int)stats_outliers(b->ops, (size_t)b->n, NULL);
-    c->change = c->median_b / c->median_a - 1;
-    double lo = NAN, hi = NAN;
-    if (a->n > 0 && b->n > 0)
-        stats_bootstrap_ratio_ci(a->ops, (size_t)a->n, b->ops, (size_t)b->n, 0, NIGHTLY_RESAMPLES,
-                                 0.95, seed, &lo, &hi);
-    c->ci_lo = lo - 1;
-    c->ci_hi = hi - 1;
-    c->p = a->n > 0 && b->n > 0 ? stats_mann_whitney_p(a->ops, (size_t)a->n, b->ops, (size_t)b->n)
-                                : 1.0;
-    c->delta = delta;
-    c->verdict = compare_decide(c);
-}
+#include "store/builds.h"
+#include "store/runs.h"
 
 int nightly_is_new_regression(const nightly_delta *x)
 {
@@ -120,184 +17,94 @@ int nightly_is_new_regression(const nightly_delta *x)
             (x->cmp.verdict == VERDICT_FAILED && x->cmp.failed_b > 0 && x->cmp.failed_a == 0));
 }
 
-static int load_session(sqlite3 *db, nightly_data *d, char *err, size_t errlen)
+static int load_sessions(store *s, nightly_data *d, int64_t today, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(
-        db, "SELECT s.machine_id, s.quick, s.started_at, m.fingerprint, m.cpu_model, m.kernel, "
-            "m.hostname, m.cores, s.seed FROM sessions s JOIN machines m ON m.id = s.machine_id "
-            "WHERE s.id = ?1 AND s.kind = 'nightly'");
-    sqlite3_bind_int64(st, 1, d->today);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        d->machine_id = sqlite3_column_int64(st, 0);
-        d->quick = sqlite3_column_int(st, 1);
-        text(st, 2, d->today_date, sizeof d->today_date);
-        text(st, 3, d->fingerprint, sizeof d->fingerprint);
-        text(st, 4, d->cpu_model, sizeof d->cpu_model);
-        text(st, 5, d->kernel, sizeof d->kernel);
-        text(st, 6, d->hostname, sizeof d->hostname);
-        d->cores = sqlite3_column_int(st, 7);
-        d->seed = (uint64_t)sqlite3_column_int64(st, 8);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) {
-        snprintf(err, errlen, "no nightly session %lld in the database", (long long)d->today);
+    if (store_session_get(s, today, &d->today) != 1 || strcmp(d->today.kind, "nightly") != 0) {
+        snprintf(err, errlen, "no nightly session %lld in the database", (long long)today);
         return -1;
     }
-    /* The previous finished nightly of this machine in the same mode (quick numbers are not
-     * comparable with full ones). */
-    st = db_prepare(db, "SELECT id, started_at FROM sessions WHERE kind = 'nightly' "
-                        "AND machine_id = ?1 AND quick = ?2 AND finished_at IS NOT NULL "
-                        "AND id <> ?3 AND (started_at < ?4 OR (started_at = ?4 AND id < ?3)) "
-                        "ORDER BY started_at DESC, id DESC LIMIT 1");
-    sqlite3_bind_int64(st, 1, d->machine_id);
-    sqlite3_bind_int(st, 2, d->quick);
-    sqlite3_bind_int64(st, 3, d->today);
-    sqlite3_bind_text(st, 4, d->today_date, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        d->previous = sqlite3_column_int64(st, 0);
-        text(st, 1, d->previous_date, sizeof d->previous_date);
-    }
-    sqlite3_finalize(st);
-    session_revision(db, d->today, NIGHTLY_PLOT_VARIANT, d->today_rev, &d->today_dirty);
-    if (d->previous) session_revision(db, d->previous, NIGHTLY_PLOT_VARIANT, d->previous_rev, NULL);
+    store_previous_nightly(s, &d->today, &d->previous, d->previous_date);
+    store_variant_revision(s, today, NIGHTLY_PLOT_VARIANT, d->today_rev, &d->today_dirty);
+    if (d->previous)
+        store_variant_revision(s, d->previous, NIGHTLY_PLOT_VARIANT, d->previous_rev, NULL);
     return 0;
 }
 
-static int load_history(sqlite3 *db, const nightly_data *d, uint64_t seed, nightly_history *h)
+/* One point per nightly session: the median of its ok runs; then the change points of the
+ * series and the medians of the segments between them. */
+static int load_history(store *s, const nightly_data *d, nightly_history *h)
 {
-    sqlite3_stmt *st = db_prepare(
-        db, "SELECT s.id, s.started_at, r.ops_per_sec FROM sessions s "
-            "JOIN runs r ON r.session_id = s.id WHERE s.kind = 'nightly' AND s.machine_id = ?1 "
-            "AND s.quick = ?2 AND (s.finished_at IS NOT NULL OR s.id = ?3) "
-            "AND (s.started_at < ?4 OR (s.started_at = ?4 AND s.id <= ?3)) "
-            "AND r.variant = ?5 AND r.workload = ?6 AND r.purpose = 'measure' "
-            "AND r.status = 'ok' AND r.ops_per_sec IS NOT NULL ORDER BY s.started_at, s.id");
-    sqlite3_bind_int64(st, 1, d->machine_id);
-    sqlite3_bind_int(st, 2, d->quick);
-    sqlite3_bind_int64(st, 3, d->today);
-    sqlite3_bind_text(st, 4, d->today_date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, h->variant, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, h->workload, -1, SQLITE_STATIC);
-    int cap = 0, nvals = 0, vcap = 0, status = 0;
-    double *vals = NULL;
-    int64_t current = -1;
-    for (int more = 1; more;) {
-        int rc = sqlite3_step(st);
-        more = rc == SQLITE_ROW;
-        int64_t sid = more ? sqlite3_column_int64(st, 0) : -1;
-        if (sid != current && nvals > 0) /* close the previous session's point */
-            h->median[h->n - 1] = stats_median(vals, (size_t)nvals);
-        if (!more) break;
-        if (sid != current) {
-            if (h->n == cap) {
-                cap = cap ? 2 * cap : 16;
-                int64_t *s = realloc(h->session, (size_t)cap * sizeof *s);
-                if (s) h->session = s;
-                char(*dt)[40] = s ? realloc(h->date, (size_t)cap * sizeof *dt) : NULL;
-                if (dt) h->date = dt;
-                char(*rv)[41] = dt ? realloc(h->revision, (size_t)cap * sizeof *rv) : NULL;
-                if (rv) h->revision = rv;
-                double *m = rv ? realloc(h->median, (size_t)cap * sizeof *m) : NULL;
-                if (!m) {
-                    status = -1;
-                    break;
-                }
-                h->median = m;
-            }
-            current = sid;
-            h->session[h->n] = sid;
-            text(st, 1, h->date[h->n], sizeof h->date[h->n]);
-            h->n++;
-            nvals = 0;
-        }
-        if (nvals == vcap) {
-            vcap = vcap ? 2 * vcap : 16;
-            double *v = realloc(vals, (size_t)vcap * sizeof *v);
-            if (!v) {
-                status = -1;
-                break;
-            }
-            vals = v;
-        }
-        vals[nvals++] = sqlite3_column_double(st, 2);
+    store_history_run *runs = NULL;
+    int nruns = store_nightly_history(s, &d->today, h->variant, h->workload, &runs);
+    if (nruns < 0) return -1;
+    size_t cap = (size_t)(nruns > 0 ? nruns : 1);
+    h->session = malloc(cap * sizeof *h->session);
+    h->date = malloc(cap * sizeof *h->date);
+    h->revision = malloc(cap * sizeof *h->revision);
+    h->median = malloc(cap * sizeof *h->median);
+    double *vals = malloc(cap * sizeof *vals);
+    int *cp = malloc(cap * sizeof *cp);
+    h->segments = malloc((cap + 1) * sizeof *h->segments);
+    int rc = -1;
+    if (!h->session || !h->date || !h->revision || !h->median || !vals || !cp || !h->segments)
+        goto out;
+    for (int i = 0; i < nruns;) {
+        int j = i, m = 0;
+        for (; j < nruns && runs[j].session_id == runs[i].session_id; j++)
+            vals[m++] = runs[j].ops_per_sec;
+        h->session[h->n] = runs[i].session_id;
+        snprintf(h->date[h->n], sizeof h->date[h->n], "%s", runs[i].started_at);
+        store_variant_revision(s, runs[i].session_id, h->variant, h->revision[h->n], NULL);
+        h->median[h->n++] = stats_median(vals, (size_t)m);
+        i = j;
     }
-    sqlite3_finalize(st);
+    changepoint_opts co;
+    changepoint_opts_init(&co);
+    co.seed = d->today.seed;
+    h->ncp = h->n > 0 ? changepoint_detect(h->median, h->n, &co, cp, h->n) : 0;
+    changepoint_segments(h->median, h->n, cp, h->ncp, h->segments);
+    rc = 0;
+out:
+    free(runs);
     free(vals);
-    if (status != 0) return -1;
-    for (int i = 0; i < h->n; i++)
-        session_revision(db, h->session[i], h->variant, h->revision[i], NULL);
-    if (h->n > 0) {
-        changepoint_opts co;
-        changepoint_opts_init(&co);
-        co.seed = seed;
-        h->cp = malloc((size_t)h->n * sizeof *h->cp);
-        if (!h->cp) return -1;
-        h->ncp = changepoint_detect(h->median, h->n, &co, h->cp, h->n);
-    }
-    return 0;
+    free(cp);
+    return rc;
 }
 
-int nightly_load(sqlite3 *db, int64_t today, nightly_data *d, char *err, size_t errlen)
+int nightly_load(store *s, int64_t today, nightly_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
-    d->today = today;
-    if (load_session(db, d, err, errlen) != 0) return -1;
-    uint64_t seed = d->seed;
+    if (load_sessions(s, d, today, err, errlen) != 0) return -1;
     /* Every variant and workload measured today, in the session's variant order. */
-    sqlite3_stmt *st = db_prepare(
-        db, "SELECT r.variant, r.workload, min(v.position) FROM runs r "
-            "LEFT JOIN session_variants v ON v.session_id = r.session_id AND v.spec = r.variant "
-            "WHERE r.session_id = ?1 AND r.purpose = 'measure' GROUP BY r.variant, r.workload "
-            "ORDER BY 3, r.variant, r.workload");
-    sqlite3_bind_int64(st, 1, today);
-    int cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (d->ndeltas == cap) {
-            cap = cap ? 2 * cap : 32;
-            nightly_delta *x = realloc(d->deltas, (size_t)cap * sizeof *x);
-            nightly_history *h = x ? realloc(d->hist, (size_t)cap * sizeof *h) : NULL;
-            if (x) d->deltas = x;
-            if (!h) {
-                sqlite3_finalize(st);
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-            d->hist = h;
-        }
-        nightly_delta *x = &d->deltas[d->ndeltas];
-        nightly_history *h = &d->hist[d->nhist];
-        memset(x, 0, sizeof *x);
-        memset(h, 0, sizeof *h);
-        text(st, 0, x->variant, sizeof x->variant);
-        text(st, 1, x->workload, sizeof x->workload);
+    store_pair *pairs = NULL;
+    int n = store_session_pairs(s, today, &pairs);
+    d->deltas = calloc((size_t)(n > 0 ? n : 1), sizeof *d->deltas);
+    d->hist = calloc((size_t)(n > 0 ? n : 1), sizeof *d->hist);
+    if (n < 0 || !d->deltas || !d->hist) {
+        free(pairs);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        nightly_delta *x = &d->deltas[d->ndeltas++];
+        nightly_history *h = &d->hist[d->nhist++];
+        snprintf(x->variant, sizeof x->variant, "%s", pairs[i].variant);
+        snprintf(x->workload, sizeof x->workload, "%s", pairs[i].workload);
         memcpy(h->variant, x->variant, sizeof h->variant);
         memcpy(h->workload, x->workload, sizeof h->workload);
-        d->ndeltas++;
-        d->nhist++;
-    }
-    sqlite3_finalize(st);
-
-    for (int i = 0; i < d->ndeltas; i++) {
-        nightly_delta *x = &d->deltas[i];
-        samples a, b;
-        if (load_samples(db, today, x->variant, x->workload, &b) != 0 ||
-            (d->previous && load_samples(db, d->previous, x->variant, x->workload, &a) != 0)) {
-            snprintf(err, errlen, "out of memory");
+        double delta = compare_delta(s, d->today.machine_id, x->workload, NIGHTLY_DEFAULT_DELTA);
+        /* Without a previous nightly, session 0 has no runs: A's side stays empty. */
+        if (compare_workload(s, d->previous, x->variant, today, x->variant, x->workload,
+                             strcmp(d->today.metric, "instructions") == 0, delta, d->today.seed,
+                             &x->cmp) != 0 ||
+            load_history(s, d, h) != 0) {
+            free(pairs);
+            snprintf(err, errlen, "reading nightly %lld failed", (long long)today);
             return -1;
         }
-        if (!d->previous) memset(&a, 0, sizeof a);
-        x->has_previous = a.n + a.failed > 0;
-        double delta = compare_delta(db, d->machine_id, x->workload, NIGHTLY_DEFAULT_DELTA);
-        compare_unpaired(&a, &b, delta, seed + (uint64_t)i, &x->cmp);
-        snprintf(x->cmp.workload, sizeof x->cmp.workload, "%s", x->workload);
-        samples_free(&a);
-        samples_free(&b);
-        if (load_history(db, d, seed, &d->hist[i]) != 0) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        x->has_previous = x->cmp.n_a + x->cmp.failed_a > 0;
     }
+    free(pairs);
     return 0;
 }
 
@@ -308,7 +115,7 @@ void nightly_free(nightly_data *d)
         free(d->hist[i].date);
         free(d->hist[i].revision);
         free(d->hist[i].median);
-        free(d->hist[i].cp);
+        free(d->hist[i].segments);
     }
     free(d->hist);
     free(d->deltas);

@@ -1,17 +1,20 @@
-/* What the nightly report shows, gathered from the database: today's nightly session against
- * the previous one on the same machine (same fingerprint, same quick mode), variant by variant
- * and workload by workload with compare's verdict rule, and the history of every variant and
- * workload over the nightly sessions with its change points (changepoint.h). Reads SQL only;
- * report_nightly.c writes it, cmd_nightly.c runs the session and the bisects. */
+/* What the nightly report shows: today's nightly session against the previous one on the same
+ * machine (same fingerprint, same quick mode), variant by variant and workload by workload with
+ * compare's statistics and verdict rule (runs of two sessions do not pair: an unpaired interval
+ * and Mann-Whitney), and the history of every variant and workload over the nightly sessions
+ * with its change points (changepoint.h). Reads through the store; report/nightly_markdown.c
+ * writes it, commands/nightly.c runs the session and the bisects. */
 #ifndef HAKBENCH_NIGHTLY_H
 #define HAKBENCH_NIGHTLY_H
 
 #include <limits.h>
 #include <stddef.h>
-#include <sqlite3.h>
 #include <stdint.h>
 
+#include "analysis/changepoint.h"
 #include "analysis/compare.h"
+#include "store/sessions.h"
+#include "store/store.h"
 
 #define NIGHTLY_DEFAULT_DELTA 0.02
 /* The variant whose history is plotted per workload: the hakmem build as committed. */
@@ -30,13 +33,14 @@ typedef struct {
     char workload[64];
     int n; /* nightly sessions with ok runs, oldest first */
     int64_t *session;
-    char (*date)[40];     /* started_at */
-    char (*revision)[41]; /* the variant's build revision ('' for peers) */
-    double *median;       /* median ops/s of the session */
-    int *cp;              /* change points: indexes into the arrays above */
+    char (*date)[40];              /* started_at */
+    char (*revision)[41];          /* the variant's build revision ('' for peers) */
+    double *median;                /* median ops/s of the session */
+    changepoint_segment *segments; /* between the change points: ncp + 1 of them */
     int ncp;
 } nightly_history;
 
+/* A bisect of a new regression (commands/nightly.c runs them; the report links them). */
 typedef struct {
     char variant[160], workload[64];
     int status; /* bisect_run's: 0 ran, -1 could not */
@@ -46,14 +50,11 @@ typedef struct {
 } nightly_bisect;
 
 typedef struct {
-    int64_t today, previous; /* previous = 0 when there is none */
-    char today_date[40], previous_date[40];
+    store_session today;
+    int64_t previous; /* 0 when there is none */
+    char previous_date[40];
     char today_rev[41], previous_rev[41]; /* revision of the default variant */
     int today_dirty;
-    int64_t machine_id;
-    char fingerprint[80], cpu_model[160], kernel[160], hostname[160];
-    int cores, quick;
-    uint64_t seed;
     nightly_delta *deltas;
     int ndeltas;
     nightly_history *hist;
@@ -62,18 +63,13 @@ typedef struct {
     int nbisects;
 } nightly_data;
 
-/* Loads everything for nightly session `today`. Returns 0, or -1 with a reason in err. */
-/* Statistics and change points are seeded with the session's own seed, so the same session
- * always gives the same report. */
-int nightly_load(sqlite3 *db, int64_t today, nightly_data *d, char *err, size_t errlen);
+/* Loads everything for nightly session `today`. Statistics and change points are seeded with
+ * the session's own seed, so the same session always gives the same report. Returns 0, or -1
+ * with a reason in err. */
+int nightly_load(store *s, int64_t today, nightly_data *d, char *err, size_t errlen);
 void nightly_free(nightly_data *d);
 
 /* 1 when the delta is a regression (or a failure) that the previous nightly did not have. */
 int nightly_is_new_regression(const nightly_delta *x);
-
-/* Writes <path> and its plots beside it (report_nightly.c). db_path as the user typed it.
- * Returns 0, or -1 with a reason in err. */
-int nightly_write_report(const nightly_data *d, const char *path, const char *db_path, char *err,
-                         size_t errlen);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/random.h"
+
 #define MAD_SCALE 1.4826          /* 1 / Phi^-1(3/4): MAD -> sigma for normal data */
 #define MEANAD_SCALE 1.253314     /* sqrt(pi/2): mean absolute deviation -> sigma */
 #define OUTLIER_Z 3.5             /* Iglewicz and Hoaglin's cut-off for the modified z-score */
@@ -86,19 +88,9 @@ size_t stats_outliers(const double *x, size_t n, int *out)
     return count;
 }
 
-/* splitmix64 (Steele, Lea, Flood 2014): tiny, seedable with any value, good enough to draw
- * bootstrap indices, and the same stream on every platform. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static size_t draw_index(uint64_t *state, size_t n)
 {
-    return (size_t)((double)(splitmix64(state) >> 11) * 0x1p-53 * (double)n);
+    return (size_t)((double)(random_next(state) >> 11) * 0x1p-53 * (double)n);
 }
 
 /* Linear interpolation between order statistics (Hyndman-Fan type 7, NumPy's default). */
@@ -108,6 +100,37 @@ static double quantile_sorted(const double *s, size_t n, double q)
     size_t lo = (size_t)floor(h);
     if (lo + 1 >= n) return s[n - 1];
     return s[lo] + (h - (double)lo) * (s[lo + 1] - s[lo]);
+}
+
+double stats_quantile(double *x, size_t n, double q)
+{
+    if (n == 0) return NAN;
+    qsort(x, n, sizeof *x, cmp_double);
+    return quantile_sorted(x, n, q);
+}
+
+void stats_median_interval(const double *x, size_t n, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (n == 0) return;
+    double *s = malloc(n * sizeof *s);
+    if (!s) return;
+    memcpy(s, x, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    /* The widest k with P(Binomial(n, 1/2) < k) <= 2.5% gives [x_(k), x_(n+1-k)]; below 6 runs
+     * no k qualifies and the range is the honest interval. */
+    size_t k = 0;
+    double cdf = 0, term = pow(0.5, (double)n); /* P(X = 0) */
+    for (size_t j = 0; j < n; j++) {
+        cdf += term;
+        if (cdf > 0.025) break;
+        k = j + 1;
+        term = term * (double)(n - j) / (double)(j + 1);
+    }
+    if (k < 1) k = 1;
+    *lo = s[k - 1];
+    *hi = s[n - k];
+    free(s);
 }
 
 void stats_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb, int paired,

@@ -13,6 +13,14 @@ double stats_mad(const double *x, size_t n);
  * Returns how many; out[i] is 1 for an outlier (out may be NULL). */
 size_t stats_outliers(const double *x, size_t n, int *out);
 
+/* The q-quantile of x[0..n), interpolating between order statistics (Hyndman-Fan type 7,
+ * NumPy's default); sorts x in place. NAN when n is 0. */
+double stats_quantile(double *x, size_t n, double q);
+
+/* Distribution-free 95% interval of the median from order statistics: [x_(k), x_(n+1-k)] for the
+ * widest k with P(Binomial(n, 1/2) < k) <= 2.5%; below 6 values, the range. NAN when n is 0. */
+void stats_median_interval(const double *x, size_t n, double *lo, double *hi);
+
 /* Percentile-bootstrap confidence interval of median(b)/median(a) with `resamples` resamples
  * (>= 2000), deterministic for a seed. When paired is 1, a and b are pairs (same length) and
  * are resampled together. level = 0.95. */

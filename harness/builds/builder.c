@@ -11,26 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/db.h"
+#include "store/builds.h"
+#include "util/files.h"
 #include "util/sha256.h"
 #include "util/subprocess.h"
 
 #define WORKTREE_DIR "build/worktrees"
 #define LIBCACHE_DIR "build/libs"
 #define MAX_MAKE_ARGS 48
-
-static int mkdirs(const char *path)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int copy_file(const char *from, const char *to)
 {
@@ -103,7 +91,7 @@ static int build_revision(const variant_spec *spec, build_result *out)
             char *prune[] = {"git", "worktree", "prune", NULL};
             char ignored[256];
             subprocess_run(prune, NULL, ignored, sizeof ignored, 0);
-            mkdirs(WORKTREE_DIR);
+            files_mkdir_p(WORKTREE_DIR);
             char *argv[] = {"git",    "worktree",        "add", "--detach",
                             worktree, (char *)spec->rev, NULL};
             char log[1024];
@@ -113,7 +101,7 @@ static int build_revision(const variant_spec *spec, build_result *out)
             }
         }
         if (make_library(worktree, spec->def->flags, out) != 0) return -1;
-        if (mkdirs(cache_dir) != 0 || copy_file(out->library, cached) != 0) {
+        if (files_mkdir_p(cache_dir) != 0 || copy_file(out->library, cached) != 0) {
             snprintf(out->log_tail, sizeof out->log_tail, "cannot copy %.900s to %.900s: %s",
                      out->library, cached, strerror(errno));
             return -1;
@@ -124,38 +112,21 @@ static int build_revision(const variant_spec *spec, build_result *out)
     return 0;
 }
 
-static int record(sqlite3 *db, const variant_spec *spec, build_result *out)
+static int record(store *db, const variant_spec *spec, build_result *out)
 {
-    char now[32];
-    db_now(now, sizeof now);
-    int peer = spec->def->kind == VARIANT_PEER;
-    sqlite3_stmt *st = db_prepare(
-        db, "INSERT INTO builds (variant, kind, revision, dirty, flags, library_path, "
-            "library_hash, status, log_tail, built_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-            "?9, ?10) ON CONFLICT (variant, revision, dirty, flags, library_hash) DO UPDATE SET "
-            "library_path = excluded.library_path, status = excluded.status, log_tail = "
-            "excluded.log_tail, built_at = excluded.built_at RETURNING id");
-    sqlite3_bind_text(st, 1, spec->def->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, peer ? "peer" : "hakmem", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, out->revision, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, out->dirty);
-    sqlite3_bind_text(st, 5, peer ? "" : spec->def->flags, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, out->library, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, out->library_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, out->ok ? "ok" : "build-failed", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, out->log_tail, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        out->build_id = sqlite3_column_int64(st, 0);
-    else
-        fprintf(stderr, "hakbench: recording the build of %s: %s\n", spec->spec,
-                sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    store_build b = {.variant = spec->def->name,
+                     .peer = spec->def->kind == VARIANT_PEER,
+                     .revision = out->revision,
+                     .flags = spec->def->flags,
+                     .library_path = out->library,
+                     .library_hash = out->library_hash,
+                     .log_tail = out->log_tail,
+                     .dirty = out->dirty,
+                     .ok = out->ok};
+    return store_build_record(db, &b, &out->build_id);
 }
 
-int builder_build(sqlite3 *db, const variant_spec *spec, int quiet, build_result *out)
+int builder_build(store *db, const variant_spec *spec, int quiet, build_result *out)
 {
     memset(out, 0, sizeof *out);
     if (spec->def->kind == VARIANT_PEER) {

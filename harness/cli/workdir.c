@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHECKOUT_MARKER "harness/spec/variants.conf"
+#include "spec/variants.h"
+
+#define CHECKOUT_MARKER VARIANTS_CONF
 
 /* Options whose value is a path the user typed, relative to where they are. */
 static const char *const path_options[] = {"--db", "--out", "--variants-conf", "--workloads-conf",
@@ -65,7 +67,7 @@ static int find_upwards(char *dir, const char *marker)
 
 int workdir_enter_repository(int argc, char **argv, int positional_paths)
 {
-    if (access("harness/spec/variants.conf", R_OK) == 0) return 0;
+    if (access(CHECKOUT_MARKER, R_OK) == 0) return 0;
     char cwd[PATH_MAX], root[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd)) return 0;
     /* Like git: the checkout the user is in (a subdirectory of it, a throw-away clone that

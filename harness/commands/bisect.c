@@ -1,6 +1,6 @@
 /* hakbench bisect: the first commit between a good and a bad revision that slowed a workload
- * down (bisect.c searches, report_bisect.c writes the report). Runs in the git repository of
- * the current directory, whichever that is. */
+ * down (run/bisect.c searches, report/bisect_markdown.c writes the report). Runs in the git
+ * repository of the current directory, whichever that is. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -8,11 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "run/bisect.h"
-#include "cli/options.h"
 #include "commands/commands.h"
-#include "store/db.h"
+#include "commands/options.h"
 #include "report/bisect_report.h"
+#include "run/bisect.h"
+#include "spec/variants.h"
+#include "spec/workload_table.h"
+#include "util/files.h"
 #include "util/revlist.h"
 
 static const char bisect_usage[] =
@@ -34,13 +36,13 @@ static const char bisect_usage[] =
     "\n"
     "  --good REV         a revision without the regression\n"
     "  --bad REV          a later revision with it\n"
-    "  --workload W       workload of harness/spec/workloads.conf (default larson)\n"
-    "  --variant NAME     hakmem variant of harness/spec/variants.conf (default 'default')\n"
+    "  --workload W       workload of " WORKLOADS_CONF " (default larson)\n"
+    "  --variant NAME     hakmem variant of " VARIANTS_CONF " (default 'default')\n"
     "  --threshold PCT    the noise band and the size of regression sought, in percent\n"
     "                     (default 5)\n"
     "  --quick            quick workload arguments and fewer runs (a smoke bisect)\n"
     "  --runs N           measured runs per variant and step (default 6; 4 with --quick)\n"
-    "  --db PATH          results database (default " DB_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
     "  --reports-dir DIR  where the report goes (default reports)\n"
     "  --seed N           seeds run order and statistics (default 1)\n"
     "  -h, --help         this text\n"
@@ -127,33 +129,30 @@ int cmd_bisect(int argc, char **argv)
     int at_top;
     if (revlist_enter_toplevel("bisect", paths, abs, 2, &at_top) != 0) return 2;
     const char *reports_dir = abs[1];
-    snprintf(db_path, sizeof db_path, "%s", db_arg ? abs[0] : DB_DEFAULT_PATH);
-    if (!db_arg) mkdir("results", 0777);
+    snprintf(db_path, sizeof db_path, "%s", db_arg ? abs[0] : STORE_DEFAULT_PATH);
+    if (!db_arg) files_mkdir_p("results");
     /* Reproduce commands run from the top level: keep the user's spelling when it means the
      * same file there. */
     const char *db_shown = db_arg && (at_top || db_arg[0] == '/') ? db_arg : db_path;
-    if (mkdir(reports_dir, 0777) != 0 && errno != EEXIST) {
+    if (files_mkdir_p(reports_dir) != 0) {
         fprintf(stderr, "hakbench bisect: cannot create %s: %s (choose another --reports-dir)\n",
                 reports_dir, strerror(errno));
         return 2;
     }
 
     char err[512];
-    sqlite3 *db = db_open(db_path, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, "hakbench bisect: %s\n", err);
-        return 2;
-    }
+    store *db = cli_open_store("bisect", db_path);
+    if (!db) return 2;
     bisect_result r;
-    if (bisect_run(db, &o, &r) != 0) {
+    int ran = bisect_run(db, &o, &r);
+    store_close(db);
+    if (ran != 0) {
         bisect_result_free(&r);
-        db_close(db);
         return 2;
     }
-    db_close(db);
     char report[PATH_MAX + 64];
     report_bisect_path(report, sizeof report, reports_dir);
-    if (report_bisect_write(report, &o, &r, db_shown, err, sizeof err) != 0)
+    if (report_bisect_write(report, &r, db_shown, err, sizeof err) != 0)
         fprintf(stderr, "hakbench bisect: %s\n", err);
     else
         printf("report: %s\n", report);

@@ -15,6 +15,6 @@ int cmd_bisect(int argc, char **argv);    /* cmd_bisect.c: first bad commit */
 int cmd_nightly(int argc, char **argv);   /* cmd_nightly.c: full suite + history report */
 int cmd_merge(int argc, char **argv);     /* cmd_merge.c: import another database */
 int cmd_build(int argc, char **argv);     /* cmd_build.c: build a variant spec, print its library */
-int cmd_variants(int argc, char **argv);  /* cmd_build.c: list variants and workloads */
+int cmd_variants(int argc, char **argv);  /* variants.c: list variants and workloads */
 
 #endif

@@ -10,7 +10,9 @@
 
 #include "commands/commands.h"
 #include "analysis/compare.h"
-#include "store/db.h"
+#include "commands/options.h"
+#include "store/sessions.h"
+#include "store/store.h"
 
 #define DEFAULT_DELTA 0.02
 
@@ -40,7 +42,7 @@ static const char compare_usage[] =
     "  --workload W     only this workload\n"
     "  --delta PCT      noise band in percent (default 2, raised per workload to the latest\n"
     "                   `hakbench calibrate` figure of this machine)\n"
-    "  --db PATH        results database (default " DB_DEFAULT_PATH ")\n"
+    "  --db PATH        results database (default " STORE_DEFAULT_PATH ")\n"
     "  --force          compare even when the runs come from different machines (different\n"
     "                   fingerprints, e.g. after hakbench merge); the output says so\n"
     "  --format FMT     text (default) or json\n"
@@ -73,63 +75,6 @@ static void format_pct(double v, char *buf, size_t len)
         snprintf(buf, len, "-");
     else
         snprintf(buf, len, "%+.1f%%", 100 * v);
-}
-
-/* The latest session with measured runs of both specs; 0 when there is none. */
-static int64_t latest_session(sqlite3 *db, const char *a, const char *b)
-{
-    sqlite3_stmt *st = db_prepare(db, "SELECT session_id FROM runs WHERE variant = ?1"
-                                      " AND purpose = 'measure' INTERSECT "
-                                      "SELECT session_id FROM runs WHERE variant = ?2"
-                                      " AND purpose = 'measure' ORDER BY 1 DESC LIMIT 1");
-    sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return id;
-}
-
-/* The latest session with measured runs of spec, other than `not`; 0 when there is none. */
-static int64_t latest_session_of(sqlite3 *db, const char *spec, int64_t not )
-{
-    sqlite3_stmt *st = db_prepare(db, "SELECT max(session_id) FROM runs WHERE variant = ?1"
-                                      " AND purpose = 'measure' AND session_id != ?2");
-    sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, not );
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return id;
-}
-
-static int session_has(sqlite3 *db, int64_t session, const char *spec)
-{
-    sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM runs WHERE session_id = ? AND variant = ?"
-                                      " AND purpose = 'measure' LIMIT 1");
-    sqlite3_bind_int64(st, 1, session);
-    sqlite3_bind_text(st, 2, spec, -1, SQLITE_TRANSIENT);
-    int has = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return has;
-}
-
-/* Distinct machine fingerprints behind the sessions being compared, and their metric. */
-static int session_machines(sqlite3 *db, int64_t session_a, int64_t session_b, char *metric,
-                            size_t len)
-{
-    sqlite3_stmt *st =
-        db_prepare(db, "SELECT count(DISTINCT m.fingerprint), max(s.metric) FROM sessions s"
-                       " JOIN machines m ON m.id = s.machine_id WHERE s.id IN (?1, ?2)");
-    sqlite3_bind_int64(st, 1, session_a);
-    sqlite3_bind_int64(st, 2, session_b);
-    int n = 0;
-    snprintf(metric, len, "time");
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int(st, 0);
-        if (sqlite3_column_text(st, 1))
-            snprintf(metric, len, "%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    sqlite3_finalize(st);
-    return n;
 }
 
 static void print_text(int64_t session_a, int64_t session, const char *a, const char *b,
@@ -239,17 +184,6 @@ static void print_json(int64_t session_a, int64_t session, const char *a, const 
     printf("\n]}\n");
 }
 
-/* The session's seed, which seeds the bootstrap too; -1 when there is no such session. */
-static int session_seed(sqlite3 *db, int64_t session, uint64_t *seed)
-{
-    sqlite3_stmt *st = db_prepare(db, "SELECT seed FROM sessions WHERE id = ?");
-    sqlite3_bind_int64(st, 1, session);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    if (found) *seed = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return found ? 0 : -1;
-}
-
 int cmd_compare(int argc, char **argv)
 {
     static const struct option opts[] = {{"session", required_argument, NULL, 's'},
@@ -261,27 +195,21 @@ int cmd_compare(int argc, char **argv)
                                          {"format", required_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = DB_DEFAULT_PATH, *workload = NULL, *format = "text";
+    const char *db_path = STORE_DEFAULT_PATH, *workload = NULL, *format = "text";
     int64_t session = 0, session_a = 0;
     double delta = DEFAULT_DELTA;
     int force = 0, c;
-    uint64_t seed = 0;
     char *end;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
-        case 'B': {
-            errno = 0;
-            int64_t id = strtoll(optarg, &end, 10);
-            if (errno || *end || id <= 0) {
-                fprintf(stderr, "hakbench compare: --%s wants a session id, not '%s'\n",
-                        c == 's' ? "session" : "baseline-session", optarg);
-                return 2;
-            }
-            *(c == 's' ? &session : &session_a) = id;
+            if (cli_parse_session("compare", "--session", optarg, &session) != 0) return 2;
             break;
-        }
+        case 'B':
+            if (cli_parse_session("compare", "--baseline-session", optarg, &session_a) != 0)
+                return 2;
+            break;
         case 'w':
             workload = optarg;
             break;
@@ -328,16 +256,12 @@ int cmd_compare(int argc, char **argv)
                 a);
         return 2;
     }
-    char err[512];
-    sqlite3 *db = db_open(db_path, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, "hakbench compare: %s\n", err);
-        return 2;
-    }
+    store *db = cli_open_store("compare", db_path);
+    if (!db) return 2;
     int status = 2;
     comparison *res = NULL;
     if (!session && session_a) {
-        session = latest_session_of(db, b, session_a);
+        session = store_latest_session_of(db, b, session_a);
         if (!session) {
             fprintf(stderr,
                     "hakbench compare: no session in %s besides %lld measured '%s'; measure it "
@@ -346,7 +270,7 @@ int cmd_compare(int argc, char **argv)
             goto out;
         }
     } else if (!session) {
-        session = latest_session(db, a, b);
+        session = store_latest_session_with(db, a, b);
         if (!session) {
             fprintf(stderr,
                     "hakbench compare: no session in %s measured both '%s' and '%s'; measure "
@@ -356,17 +280,18 @@ int cmd_compare(int argc, char **argv)
         }
     }
     if (!session_a) session_a = session;
+    store_session info;
     for (int k = 0; k < 2; k++) {
         int64_t sid = k ? session : session_a;
         const char *spec = k ? b : a;
-        if (session_seed(db, sid, &seed) != 0) {
+        if (store_session_get(db, sid, &info) != 1) {
             fprintf(stderr,
-                    "hakbench compare: %s has no session %lld (hakbench export lists "
-                    "sessions)\n",
+                    "hakbench compare: %s has no session %lld (hakbench sessions lists "
+                    "them)\n",
                     db_path, (long long)sid);
             goto out;
         }
-        if (!session_has(db, sid, spec)) {
+        if (!store_session_has_variant(db, sid, spec)) {
             fprintf(stderr,
                     "hakbench compare: session %lld has no measured runs of '%s' (see "
                     "hakbench export --session %lld)\n",
@@ -374,8 +299,9 @@ int cmd_compare(int argc, char **argv)
             goto out;
         }
     }
-    char metric[32];
-    int machines = session_machines(db, session_a, session, metric, sizeof metric);
+    /* info is B's session: its seed seeds the bootstrap, its metric is the comparison's. */
+    const char *metric = info.metric;
+    int machines = store_count_fingerprints(db, session_a, session);
     if (machines > 1 && !force) {
         fprintf(stderr,
                 "hakbench compare: sessions %lld and %lld ran on %d different machines "
@@ -384,8 +310,7 @@ int cmd_compare(int argc, char **argv)
                 (long long)session_a, (long long)session, machines);
         goto out;
     }
-    session_seed(db, session, &seed);
-    int n = compare_sessions(db, session_a, session, a, b, workload, delta, seed, &res);
+    int n = compare_sessions(db, session_a, session, a, b, workload, delta, info.seed, &res);
     if (n < 0) goto out;
     if (n == 0) {
         fprintf(stderr,
@@ -404,6 +329,6 @@ int cmd_compare(int argc, char **argv)
         if (res[i].verdict == VERDICT_REGRESSION || res[i].verdict == VERDICT_FAILED) status = 1;
 out:
     free(res);
-    db_close(db);
+    store_close(db);
     return status;
 }

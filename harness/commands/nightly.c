@@ -1,7 +1,7 @@
 /* hakbench nightly: the full suite at HEAD (hakmem variants and peers, every workload) in a
  * session of kind 'nightly', then the report against the previous nightly of this machine with
- * the history and its change points (nightly_data.c, report_nightly.c), and with --bisect a
- * bisect of each new regression (bisect.c, report_bisect.c). */
+ * the history and its change points (analysis/nightly.c, report/nightly_markdown.c), and with
+ * --bisect a bisect of each new regression (run/bisect.c, report/bisect_markdown.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,22 +10,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run/bisect.h"
-#include "cli/options.h"
-#include "commands/commands.h"
-#include "store/db.h"
 #include "analysis/nightly.h"
+#include "commands/commands.h"
+#include "commands/options.h"
 #include "report/bisect_report.h"
-#include "util/revlist.h"
+#include "report/nightly_report.h"
+#include "run/bisect.h"
 #include "run/session.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
+#include "util/clock.h"
+#include "util/files.h"
+#include "util/revlist.h"
 
 static const char nightly_usage[] =
     "usage: hakbench nightly [--quick] [--bisect] [--db PATH] [--reports-dir DIR] [--runs N]\n"
     "                        [--seed N] [--session N]\n"
     "\n"
-    "Runs every workload of harness/spec/workloads.conf under the hakmem variants default,\n"
+    "Runs every workload of " WORKLOADS_CONF " under the hakmem variants default,\n"
     "baseline, fastpath and legacy and the peers system, jemalloc, mimalloc and tcmalloc, at\n"
     "the current work tree (HEAD), in a session of kind 'nightly'. Then writes\n"
     "DIR/nightly-<YYYY-MM-DD>.md: today against the previous nightly of this machine (same\n"
@@ -38,7 +40,7 @@ static const char nightly_usage[] =
     "                     compared only with quick nightlies\n"
     "  --bisect           bisect every new regression of a hakmem variant between the previous\n"
     "                     nightly's revision and today's; the bisect reports are linked\n"
-    "  --db PATH          results database (default " DB_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
     "  --reports-dir DIR  where the report and plots go (default reports)\n"
     "  --runs N           measured runs per variant and workload (default 5; 3 with --quick)\n"
     "  --seed N           seeds run order, statistics and change points (default: the date)\n"
@@ -60,7 +62,7 @@ static int pick_variants(const char **out)
 {
     variant_table vt;
     char err[512];
-    if (variants_load("harness/spec/variants.conf", &vt, err, sizeof err) != 0) {
+    if (variants_load(VARIANTS_CONF, &vt, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench nightly: %s\n", err);
         return -1;
     }
@@ -69,8 +71,7 @@ static int pick_variants(const char **out)
         const variant_def *def = variants_find(&vt, nightly_variants[i]);
         if (!def)
             fprintf(stderr,
-                    "hakbench nightly: variant '%s' is not in harness/spec/variants.conf; "
-                    "left out\n",
+                    "hakbench nightly: variant '%s' is not in " VARIANTS_CONF "; left out\n",
                     nightly_variants[i]);
         else if (def->kind == VARIANT_PEER && def->flags[0] && access(def->flags, R_OK) != 0)
             fprintf(stderr, "hakbench nightly: %s (%s) is not installed; left out (make deps)\n",
@@ -88,7 +89,7 @@ static int load_workloads(int quick, const char ***names)
 {
     workload_table wt;
     char err[512];
-    if (workloads_load("harness/spec/workloads.conf", &wt, err, sizeof err) != 0) {
+    if (workloads_load(WORKLOADS_CONF, &wt, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench nightly: %s\n", err);
         return -1;
     }
@@ -120,7 +121,7 @@ static int is_hakmem_variant(const char *name)
 }
 
 /* Bisects each new regression of a hakmem variant between the two nightlies' revisions. */
-static void bisect_regressions(sqlite3 *db, nightly_data *d, const bisect_opts *base,
+static void bisect_regressions(store *db, nightly_data *d, const bisect_opts *base,
                                const char *reports_dir, const char *db_shown)
 {
     if (!d->previous) return;
@@ -164,7 +165,7 @@ static void bisect_regressions(sqlite3 *db, nightly_data *d, const bisect_opts *
             nb->confirmed = r.confirmed;
             snprintf(nb->culprit, sizeof nb->culprit, "%s", r.culprit);
             report_bisect_path(nb->report, sizeof nb->report, reports_dir);
-            if (report_bisect_write(nb->report, &o, &r, db_shown, err, sizeof err) != 0) {
+            if (report_bisect_write(nb->report, &r, db_shown, err, sizeof err) != 0) {
                 fprintf(stderr, "hakbench nightly: %s\n", err);
                 nb->status = -1;
             } else {
@@ -177,7 +178,7 @@ static void bisect_regressions(sqlite3 *db, nightly_data *d, const bisect_opts *
 }
 
 /* The measuring part: the full suite at the work tree in a new nightly session. */
-static int run_suite(sqlite3 *db, const char *command, int quick, int runs, uint64_t seed,
+static int run_suite(store *db, const char *command, int quick, int runs, uint64_t seed,
                      int64_t *today, int *build_failed)
 {
     const char *variants[NIGHTLY_NVARIANTS];
@@ -190,7 +191,7 @@ static int run_suite(sqlite3 *db, const char *command, int quick, int runs, uint
     }
     /* Default seed: the date, so one night's run order differs from the next one's. */
     char now[40];
-    db_now(now, sizeof now);
+    clock_utc_iso(now, sizeof now);
     if (!seed)
         seed = (uint64_t)(strtol(now, NULL, 10) * 10000 + strtol(now + 5, NULL, 10) * 100 +
                           strtol(now + 8, NULL, 10));
@@ -229,7 +230,8 @@ int cmd_nightly(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *db_arg = NULL, *reports_arg = "reports";
     int quick = 0, bisect = 0;
-    long runs = 0, session_arg = 0;
+    long runs = 0;
+    int64_t session_arg = 0;
     uint64_t seed = 0;
     int c;
     optind = 1;
@@ -254,8 +256,7 @@ int cmd_nightly(int argc, char **argv)
             if (cli_parse_u64("nightly", "--seed", optarg, &seed) != 0) return 2;
             break;
         case 'S':
-            if (cli_parse_long("nightly", "--session", optarg, 1, 0x7fffffffL, &session_arg) != 0)
-                return 2;
+            if (cli_parse_session("nightly", "--session", optarg, &session_arg) != 0) return 2;
             break;
         case 'h':
             fputs(nightly_usage, stdout);
@@ -279,21 +280,18 @@ int cmd_nightly(int argc, char **argv)
     int at_top;
     if (revlist_enter_toplevel("nightly", paths, abs, 2, &at_top) != 0) return 2;
     const char *reports_dir = abs[1];
-    snprintf(db_path, sizeof db_path, "%s", db_arg ? abs[0] : DB_DEFAULT_PATH);
+    snprintf(db_path, sizeof db_path, "%s", db_arg ? abs[0] : STORE_DEFAULT_PATH);
     const char *db_shown = db_arg && (at_top || db_arg[0] == '/') ? db_arg : db_path;
-    if (!db_arg) mkdir("results", 0777);
-    if (mkdir(reports_dir, 0777) != 0 && errno != EEXIST) {
+    if (!db_arg) files_mkdir_p("results");
+    if (files_mkdir_p(reports_dir) != 0) {
         fprintf(stderr, "hakbench nightly: cannot create %s: %s (choose another --reports-dir)\n",
                 reports_dir, strerror(errno));
         return 2;
     }
 
     char err[512];
-    sqlite3 *db = db_open(db_path, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, "hakbench nightly: %s\n", err);
-        return 2;
-    }
+    store *db = cli_open_store("nightly", db_path);
+    if (!db) return 2;
     int64_t today = session_arg;
     int build_failed = 0;
     int status = 2;
@@ -308,13 +306,13 @@ int cmd_nightly(int argc, char **argv)
     if (bisect) {
         bisect_opts bo;
         bisect_opts_init(&bo);
-        bo.quick = d.quick;
-        bo.seed = d.seed;
+        bo.quick = d.today.quick;
+        bo.seed = d.today.seed;
         bo.command = command;
         bisect_regressions(db, &d, &bo, reports_dir, db_shown);
     }
     char report[PATH_MAX + 32];
-    snprintf(report, sizeof report, "%s/nightly-%.10s.md", reports_dir, d.today_date);
+    snprintf(report, sizeof report, "%s/nightly-%.10s.md", reports_dir, d.today.started_at);
     if (nightly_write_report(&d, report, db_shown, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench nightly: %s\n", err);
         goto out;
@@ -331,6 +329,6 @@ int cmd_nightly(int argc, char **argv)
     printf("%s\n", report);
 out:
     nightly_free(&d);
-    db_close(db);
+    store_close(db);
     return status;
 }

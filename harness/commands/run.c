@@ -6,11 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/options.h"
+#include "commands/options.h"
 #include "commands/commands.h"
-#include "store/db.h"
 #include "run/session.h"
+#include "spec/variants.h"
 #include "spec/workload_table.h"
+#include "store/store.h"
 
 static const char usage[] =
     "usage: hakbench run --variants A,B[,...] --workloads W1,W2|all [options]\n"
@@ -26,7 +27,7 @@ static const char usage[] =
     "                       (default 3 x runs)\n"
     "  --warmup N           discarded runs per variant and workload first (default 1)\n"
     "  --quick              the workloads' short arguments (0.2-0.5 s per run)\n"
-    "  --db PATH            database (default " DB_DEFAULT_PATH ")\n"
+    "  --db PATH            database (default " STORE_DEFAULT_PATH ")\n"
     "  --pin                pin single-threaded workloads to the last CPU\n"
     "  --metric time|instructions\n"
     "                       instructions: count instructions with callgrind (single-threaded\n"
@@ -39,8 +40,8 @@ static const char usage[] =
     "  --mem-limit MB       kill a run above MB of memory: 'oom' (default 2048)\n"
     "  --seed N             seed of the run order (default: from the clock, stored)\n"
     "  --note TEXT          free text stored with the session\n"
-    "  --variants-conf F    default harness/spec/variants.conf\n"
-    "  --workloads-conf F   default harness/spec/workloads.conf\n"
+    "  --variants-conf F    default " VARIANTS_CONF "\n"
+    "  --workloads-conf F   default " WORKLOADS_CONF "\n"
     "  -q, --quiet          no progress on stderr\n"
     "  -h, --help           this text\n"
     "\n"
@@ -93,7 +94,7 @@ int cmd_run(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     session_opts o;
     session_opts_init(&o);
-    const char *variants = NULL, *workloads = NULL, *db_path = DB_DEFAULT_PATH;
+    const char *variants = NULL, *workloads = NULL, *db_path = STORE_DEFAULT_PATH;
     long runs = -1, v;
     int have_seed = 0;
     optind = 1;
@@ -207,13 +208,10 @@ int cmd_run(int argc, char **argv)
     o.command = cmdline;
 
     int rc = 2;
-    char err[1024];
-    sqlite3 *db = NULL;
+    store *db = NULL;
     if (session_check(&o) != 0) {
         /* said what is wrong; no database was created for it */
-    } else if (!(db = db_open(db_path, err, sizeof err))) {
-        fprintf(stderr, "hakbench: %s\n", err);
-    } else {
+    } else if ((db = cli_open_store("run", db_path)) != NULL) {
         int64_t session_id = 0;
         int build_failed = 0;
         if (session_run(db, &o, &session_id, &build_failed) == 0) {
@@ -225,7 +223,7 @@ int cmd_run(int argc, char **argv)
             printf("session %lld\n", (long long)session_id);
             rc = build_failed ? 2 : 0;
         }
-        db_close(db);
+        store_close(db);
     }
     free(vlist);
     if (expanded)

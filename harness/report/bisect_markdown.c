@@ -5,18 +5,15 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "report/markdown.h"
+#include "util/clock.h"
 #include "util/revlist.h"
 
 void report_bisect_path(char *out, size_t len, const char *dir)
 {
-    time_t t = time(NULL);
-    struct tm tm;
     char stamp[32];
-    gmtime_r(&t, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    clock_utc_stamp(stamp, sizeof stamp);
     snprintf(out, len, "%s/bisect-%s.md", dir, stamp);
 }
 
@@ -75,16 +72,15 @@ static void write_culprit(FILE *f, const bisect_result *r)
     fputc('\n', f);
 }
 
-static void write_reproduce(FILE *f, const bisect_opts *o, const bisect_result *r,
-                            const char *db_path)
+static void write_reproduce(FILE *f, const bisect_result *r, const char *db_path)
 {
     char cmd[4096];
     const bisect_step *conf = confirmation(r);
     int len = snprintf(cmd, sizeof cmd,
                        "hakbench bisect --good %s --bad %s --workload %s --variant %s "
                        "--threshold %g%s --db %s\n",
-                       r->good, r->bad, o->workload, o->variant, o->threshold * 100,
-                       o->quick ? " --quick" : "", db_path);
+                       r->good, r->bad, r->workload, r->variant, r->threshold * 100,
+                       r->quick ? " --quick" : "", db_path);
     if (conf && conf->session_id > 0 && len > 0 && (size_t)len < sizeof cmd)
         len +=
             snprintf(cmd + len, sizeof cmd - (size_t)len,
@@ -92,9 +88,9 @@ static void write_reproduce(FILE *f, const bisect_opts *o, const bisect_result *
                      "hakbench compare %s@%s %s@%s --session %lld --db %s\n"
                      "# the confirmation measured afresh:\n"
                      "hakbench run --variants %s@%s,%s@%s --workloads %s%s --db %s\n",
-                     conf->against, o->variant, conf->revision, o->variant,
-                     (long long)conf->session_id, db_path, conf->against, o->variant,
-                     conf->revision, o->variant, o->workload, o->quick ? " --quick" : "", db_path);
+                     conf->against, r->variant, conf->revision, r->variant,
+                     (long long)conf->session_id, db_path, conf->against, r->variant,
+                     conf->revision, r->variant, r->workload, r->quick ? " --quick" : "", db_path);
     if (len > 0 && (size_t)len < sizeof cmd)
         snprintf(cmd + len, sizeof cmd - (size_t)len,
                  "# the same search driven by git (the script is copied out because git checks "
@@ -104,13 +100,13 @@ static void write_reproduce(FILE *f, const bisect_opts *o, const bisect_result *
                  "git bisect run /tmp/bisect_step.sh --good %s --workload %s --variant %s "
                  "--threshold %g%s --db %s%s --hakbench /tmp/hakbench\n"
                  "git bisect reset\n",
-                 r->bad, r->good, r->good, o->workload, o->variant, o->threshold * 100,
-                 o->quick ? " --quick" : "", db_path[0] == '/' ? "" : "\"$PWD\"/", db_path);
+                 r->bad, r->good, r->good, r->workload, r->variant, r->threshold * 100,
+                 r->quick ? " --quick" : "", db_path[0] == '/' ? "" : "\"$PWD\"/", db_path);
     md_code_block(f, "sh", cmd);
 }
 
-int report_bisect_write(const char *path, const bisect_opts *o, const bisect_result *r,
-                        const char *db_path, char *err, size_t errlen)
+int report_bisect_write(const char *path, const bisect_result *r, const char *db_path, char *err,
+                        size_t errlen)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -137,8 +133,8 @@ int report_bisect_write(const char *path, const bisect_opts *o, const bisect_res
             : r->confirmed ? "found and confirmed against its parent"
                            : "found, but the confirmation against its parent did not reproduce "
                              "the regression");
-    fprintf(f, "- **Workload**: %s, variant **%s**, threshold %g%%%s\n", o->workload, o->variant,
-            o->threshold * 100, o->quick ? ", quick runs" : "");
+    fprintf(f, "- **Workload**: %s, variant **%s**, threshold %g%%%s\n", r->workload, r->variant,
+            r->threshold * 100, r->quick ? ", quick runs" : "");
     fprintf(f,
             "- **Range**: good `%.12s` .. bad `%.12s`, %d first-parent commit(s); %d step(s) "
             "(binary search needs about %d)\n",
@@ -181,7 +177,7 @@ int report_bisect_write(const char *path, const bisect_opts *o, const bisect_res
         fputs("No confirmation was run.\n\n", f);
 
     fputs("## Reproduce\n\n", f);
-    write_reproduce(f, o, r, db_path);
+    write_reproduce(f, r, db_path);
     if (fclose(f) != 0) {
         snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
         return -1;

@@ -6,12 +6,12 @@
 
 #include <stddef.h>
 
-#include "run/bisect.h"
+#include "analysis/bisect_search.h"
 
 /* Writes the report to path. db_path is the database as the user should type it in the
  * reproduce commands. Returns 0, or -1 with a reason in err. */
-int report_bisect_write(const char *path, const bisect_opts *o, const bisect_result *r,
-                        const char *db_path, char *err, size_t errlen);
+int report_bisect_write(const char *path, const bisect_result *r, const char *db_path, char *err,
+                        size_t errlen);
 
 /* "reports/bisect-20261127T062512Z.md" for dir "reports" and the current UTC time. */
 void report_bisect_path(char *out, size_t len, const char *dir);

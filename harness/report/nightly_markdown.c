@@ -1,4 +1,4 @@
-/* The nightly report (reports/nightly-<date>.md) and its history plots (see nightly.h). */
+/* The nightly report (reports/nightly-<date>.md) and its history plots (see nightly_report.h). */
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
@@ -7,10 +7,9 @@
 #include <string.h>
 
 #include "report/markdown.h"
-#include "analysis/nightly.h"
+#include "report/nightly_report.h"
 #include "report/plot.h"
 #include "util/revlist.h"
-#include "analysis/stats.h"
 
 static int count_new_regressions(const nightly_data *d)
 {
@@ -23,7 +22,7 @@ static int count_new_regressions(const nightly_data *d)
 static void write_header(FILE *f, const nightly_data *d, int nreg)
 {
     char day[11];
-    snprintf(day, sizeof day, "%.10s", d->today_date);
+    snprintf(day, sizeof day, "%.10s", d->today.started_at);
     fprintf(f, "# Nightly %s: ", day);
     if (!d->previous)
         fputs("first nightly on this machine", f);
@@ -48,14 +47,14 @@ static void write_header(FILE *f, const nightly_data *d, int nreg)
     else
         fputs("- **Previous nightly**: none on this machine in this mode\n", f);
     fputs("- **Machine**: ", f);
-    md_cell(f, d->hostname);
+    md_cell(f, d->today.machine.hostname);
     fputs(", ", f);
-    md_cell(f, d->cpu_model);
-    fprintf(f, ", %d cores, kernel ", d->cores);
-    md_cell(f, d->kernel);
-    fprintf(f, "; fingerprint `%.16s`\n", d->fingerprint);
-    fprintf(f, "- **Session**: %lld (%s), started %s\n\n", (long long)d->today,
-            d->quick ? "quick smoke run" : "full", d->today_date);
+    md_cell(f, d->today.machine.cpu_model);
+    fprintf(f, ", %d cores, kernel ", d->today.machine.cores);
+    md_cell(f, d->today.machine.kernel);
+    fprintf(f, "; fingerprint `%.16s`\n", d->today.machine.fingerprint);
+    fprintf(f, "- **Session**: %lld (%s), started %s\n\n", (long long)d->today.id,
+            d->today.quick ? "quick smoke run" : "full", d->today.started_at);
 }
 
 static void write_deltas(FILE *f, const nightly_data *d)
@@ -108,22 +107,16 @@ static void write_deltas(FILE *f, const nightly_data *d)
     fputc('\n', f);
 }
 
-/* Median of history points [from, to). */
-static double segment_median(const nightly_history *h, int from, int to)
-{
-    return to > from ? stats_median(h->median + from, (size_t)(to - from)) : NAN;
-}
-
 static void write_change_points(FILE *f, const nightly_history *h)
 {
     if (h->ncp == 0) {
         fputs("none", f);
         return;
     }
+    /* Change point k starts segment k + 1. */
     for (int k = 0; k < h->ncp; k++) {
-        int at = h->cp[k];
-        int from = k > 0 ? h->cp[k - 1] : 0, to = k + 1 < h->ncp ? h->cp[k + 1] : h->n;
-        double before = segment_median(h, from, at), after = segment_median(h, at, to);
+        int at = h->segments[k + 1].from;
+        double before = h->segments[k].median, after = h->segments[k + 1].median;
         fprintf(f, "%s%.10s", k ? "; " : "", h->date[at]);
         if (h->revision[at][0]) fprintf(f, " (`%.10s`)", h->revision[at]);
         fputs(": ", f);
@@ -174,8 +167,8 @@ static void write_history(FILE *f, const nightly_data *d, const char *report_pat
         fputs("### ", f);
         md_cell(f, h->workload);
         fputs("\n\n", f);
-        if (plot_history(png, title, "ops/s (median of the night)", h->median, h->n, h->cp,
-                         h->ncp) == 0) {
+        if (plot_history(png, title, "ops/s (median of the night)", h->median, h->n, h->segments,
+                         h->ncp + 1) == 0) {
             char copy[sizeof png];
             snprintf(copy, sizeof copy, "%s", png);
             fprintf(f, "![%s history](%s)\n\n", h->workload, basename(copy));
@@ -254,8 +247,8 @@ int nightly_write_report(const nightly_data *d, const char *path, const char *db
              "# today's session as an A/B report, and its raw rows:\n"
              "hakbench report --session %lld --db %s\n"
              "hakbench export --session %lld --format csv --db %s\n",
-             d->quick ? " --quick" : "", db_path, (long long)d->today, db_path, (long long)d->today,
-             db_path);
+             d->today.quick ? " --quick" : "", db_path, (long long)d->today.id, db_path,
+             (long long)d->today.id, db_path);
     fputs("## Reproduce\n\n", f);
     md_code_block(f, "sh", cmd);
     if (fclose(f) != 0) {

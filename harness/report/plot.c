@@ -5,7 +5,6 @@
 #include "report/plot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "analysis/stats.h"
+#include "util/subprocess.h"
 
 typedef struct {
     char dir[PATH_MAX];
@@ -78,25 +76,10 @@ static void gp_header(FILE *f, const plot_files *pf, int width, int height)
 static int gp_run(const plot_files *pf)
 {
     unlink(pf->png);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            dup2(devnull, STDIN_FILENO);
-            dup2(devnull, STDOUT_FILENO);
-            dup2(devnull, STDERR_FILENO);
-        }
-        char script[PATH_MAX + 4];
-        snprintf(script, sizeof script, "%s.gp", pf->base);
-        if (chdir(pf->dir) != 0) _exit(127);
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+    char script[PATH_MAX + 4], out[1024];
+    snprintf(script, sizeof script, "%s.gp", pf->base);
+    char *argv[] = {"gnuplot", script, NULL};
+    if (subprocess_run(argv, pf->dir, out, sizeof out, 1) != 0) return -1;
     struct stat st;
     return (stat(pf->png, &st) == 0 && st.st_size > 0) ? 0 : -1;
 }
@@ -242,7 +225,7 @@ int plot_lines(const char *png, const char *title, const char *xlabel, const cha
 }
 
 int plot_history(const char *png, const char *title, const char *ylabel, const double *y, int n,
-                 const int *cp, int ncp)
+                 const changepoint_segment *seg, int nseg)
 {
     plot_files pf;
     if (n <= 0 || plot_paths(png, &pf) != 0) return -1;
@@ -257,25 +240,10 @@ int plot_history(const char *png, const char *title, const char *ylabel, const d
     }
     /* Segment medians as horizontal steps, one block per segment. */
     fprintf(d, "\n\n# segment medians: from to median\n");
-    double *seg = malloc(sizeof *seg * (size_t)n);
-    if (!seg) {
-        fclose(d);
-        return -1;
-    }
-    int start = 0;
-    for (int c = 0; c <= ncp; c++) {
-        int end = c < ncp ? cp[c] : n;
-        if (end <= start || end > n) continue;
-        size_t m = 0;
-        for (int i = start; i < end; i++)
-            if (!isnan(y[i])) seg[m++] = y[i];
-        if (m > 0) {
-            double med = stats_median(seg, m);
-            fprintf(d, "%.1f %.9g\n%.1f %.9g\n\n", start - 0.4, med, end - 0.6, med);
-        }
-        start = end;
-    }
-    free(seg);
+    for (int c = 0; c < nseg; c++)
+        if (seg[c].to > seg[c].from && seg[c].to <= n && !isnan(seg[c].median))
+            fprintf(d, "%.1f %.9g\n%.1f %.9g\n\n", seg[c].from - 0.4, seg[c].median,
+                    seg[c].to - 0.6, seg[c].median);
     if (fclose(d) != 0) return -1;
 
     FILE *g = fopen(pf.gp, "w");
@@ -286,20 +254,21 @@ int plot_history(const char *png, const char *title, const char *ylabel, const d
     fprintf(g, "\nset xlabel 'session'\nset ylabel ");
     gp_string(g, ylabel);
     fprintf(g, "\nset key top left\nset xrange [-0.5:%d.5]\n", n - 1);
-    for (int c = 0; c < ncp; c++)
+    /* A change point starts every segment but the first. */
+    for (int c = 1; c < nseg; c++)
         fprintf(g,
                 "set arrow from %.1f, graph 0 to %.1f, graph 1 nohead dt 2 lw 1.5 lc rgb "
                 "'#c0392b'\n",
-                cp[c] - 0.5, cp[c] - 0.5);
+                seg[c].from - 0.5, seg[c].from - 0.5);
     fprintf(g,
             "plot '%s.dat' index 0 using 1:2 with linespoints pt 7 ps 0.7 lc rgb '#555555' "
             "title 'sessions', \\\n"
             "     '' index 1 using 1:2 with lines lw 2.5 lc rgb '#2471a3' title 'segment median'"
             "%s\n",
             pf.base,
-            ncp > 0 ? ", \\\n     NaN with lines dt 2 lw 1.5 lc rgb '#c0392b' "
-                      "title 'change point'"
-                    : "");
+            nseg > 1 ? ", \\\n     NaN with lines dt 2 lw 1.5 lc rgb '#c0392b' "
+                       "title 'change point'"
+                     : "");
     if (fclose(g) != 0) return -1;
     return gp_run(&pf);
 }

@@ -4,10 +4,12 @@
 #ifndef HAKBENCH_PLOT_H
 #define HAKBENCH_PLOT_H
 
+#include "analysis/changepoint.h"
+
 typedef struct {
-    const char *label;            /* variant */
-    double median, lo, hi;        /* bar and its interval */
-    const double *points;         /* every measured run */
+    const char *label;     /* variant */
+    double median, lo, hi; /* bar and its interval */
+    const double *points;  /* every measured run */
     int npoints;
 } plot_bar;
 
@@ -26,9 +28,9 @@ typedef struct {
 int plot_lines(const char *png, const char *title, const char *xlabel, const char *ylabel,
                const plot_series *series, int nseries);
 
-/* A history: points per session index, the segment medians as steps, change points as
- * vertical lines (cp: indices where a new segment starts). */
+/* A history: points per session index, the segment medians as steps, and a vertical line where
+ * each segment but the first starts (its change point). */
 int plot_history(const char *png, const char *title, const char *ylabel, const double *y, int n,
-                 const int *cp, int ncp);
+                 const changepoint_segment *seg, int nseg);
 
 #endif

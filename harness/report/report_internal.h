@@ -1,6 +1,6 @@
-/* Shared between the report writers: report_markdown.c (layout, evidence tables) and
- * report_advice.c (TL;DR, severity, ranked next steps, reproduce commands). Not for other
- * modules: they use report.h. */
+/* Shared by the session report's writers. Calls go one way: session_markdown.c (layout,
+ * evidence tables) -> session_advice.c (TL;DR, severity, ranked next steps, reproduce commands)
+ * -> session_view.c (reading a report_data). Not for other modules: they use report.h. */
 #ifndef HAKBENCH_REPORT_INTERNAL_H
 #define HAKBENCH_REPORT_INTERNAL_H
 
@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 
+/* session_view.c */
 const char *report_unit(const report_data *r);
 const report_variant *report_a(const report_data *r);
 const report_variant *report_b(const report_data *r);
@@ -16,7 +17,10 @@ void report_safe_name(char *dst, size_t len, const char *src);
 /* What the runs did: "were killed for exceeding the memory cap", "crashed (SIGSEGV, signal
  * 11)", ... */
 void report_outcome_text(char *buf, size_t len, const report_failure *f);
+/* "SIGSEGV" for 11, "signal" for one without a name here. */
+const char *report_signal_name(int sig);
 
+/* session_advice.c */
 /* "high" (failures, or a regression of 10% or more), "medium", "low" or "none". */
 const char *report_severity(const report_data *r, report_verdict v);
 /* A counter change worth a headline: by this factor or more, either way. */

@@ -579,14 +579,14 @@ void report_write_reproduce(FILE *f, const report_data *r, const report_options 
             if (args[0]) run_line(m, v, args);
         }
     }
-    fprintf(m, "# the session, its comparison and this report\n%s\n", r->command);
+    fprintf(m, "# the session, its comparison and this report\n%s\n", r->session.command);
     fprintf(m, "./hakbench compare ");
     shell_word(m, ab[0]->spec);
     fputc(' ', m);
     shell_word(m, ab[1]->spec);
-    fprintf(m, " --session %lld --db ", (long long)r->session_id);
+    fprintf(m, " --session %lld --db ", (long long)r->session.id);
     shell_word(m, o->db_path);
-    fprintf(m, "\n./hakbench report --session %lld --db ", (long long)r->session_id);
+    fprintf(m, "\n./hakbench report --session %lld --db ", (long long)r->session.id);
     shell_word(m, o->db_path);
     fprintf(m, " --a ");
     shell_word(m, ab[0]->spec);

@@ -1,5 +1,5 @@
 /* Writes a session's report as markdown with its plots beside it (see report.h). Layout and the
- * evidence tables live here; the judgment (TL;DR, ranked next steps) is in report_advice.c.
+ * evidence tables live here; the judgment (TL;DR, ranked next steps) is in session_advice.c.
  * Every piece of text that came from outside (specs, stderr, commit subjects, command lines)
  * goes through md_cell or md_code_block. */
 #include "report/report_internal.h"
@@ -13,37 +13,6 @@
 
 #include "report/markdown.h"
 #include "report/plot.h"
-
-const char *report_unit(const report_data *r)
-{
-    return strcmp(r->metric, "instructions") == 0 ? "instructions" : "ops/s";
-}
-
-const report_variant *report_a(const report_data *r)
-{
-    return &r->variants[r->a];
-}
-
-const report_variant *report_b(const report_data *r)
-{
-    return &r->variants[r->b];
-}
-
-const report_cell *report_cell_at(const report_data *r, int w, int v)
-{
-    return &r->cells[w * r->nvariants + v];
-}
-
-/* A file name from a workload or spec: anything but [A-Za-z0-9._-] becomes '_'. */
-void report_safe_name(char *dst, size_t len, const char *src)
-{
-    size_t i = 0;
-    for (; src[i] && i + 1 < len; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (isalnum(c) || c == '.' || c == '_' || c == '-') ? (char)c : '_';
-    }
-    dst[i] = '\0';
-}
 
 static const char *base_name(const char *path)
 {
@@ -59,7 +28,8 @@ static void plot_stem(char *dst, size_t len, const char *out_path)
     snprintf(dst, len, "%.*s", (int)n, out_path);
 }
 
-static void write_variant_line(FILE *f, const char *role, const report_variant *v)
+static void write_variant_line(FILE *f, const char *role, const report_variant *v,
+                               const char *subject)
 {
     fprintf(f, "- **%s:** ", role);
     md_cell(f, v->spec);
@@ -74,9 +44,9 @@ static void write_variant_line(FILE *f, const char *role, const report_variant *
     }
     fprintf(f, " at revision %.12s%s", v->revision[0] ? v->revision : "unknown",
             v->dirty ? " plus local changes" : "");
-    if (v->subject[0]) {
+    if (subject[0]) {
         fprintf(f, " (\"");
-        md_cell(f, v->subject);
+        md_cell(f, subject);
         fprintf(f, "\")");
     }
     fprintf(f, ", flags: ");
@@ -105,15 +75,16 @@ static void write_title(FILE *f, const report_data *r, report_verdict verdict)
                 count[VERDICT_REGRESSION] + count[VERDICT_FAILED], compared);
     fprintf(f, "\n\n- **Status:** %s\n", status[verdict]);
     fprintf(f, "- **Severity:** %s\n", report_severity(r, verdict));
-    fprintf(f, "- **Date:** %.10s (session %lld, started ", r->started_at,
-            (long long)r->session_id);
-    md_cell(f, r->started_at);
+    fprintf(f, "- **Date:** %.10s (session %lld, started ", r->session.started_at,
+            (long long)r->session.id);
+    md_cell(f, r->session.started_at);
     fprintf(f, ", %s",
-            r->finished_at[0] ? "finished " : "not finished: still running or the harness stopped");
-    md_cell(f, r->finished_at);
+            r->session.finished_at[0] ? "finished "
+                                      : "not finished: still running or the harness stopped");
+    md_cell(f, r->session.finished_at);
     fprintf(f, ")\n");
-    write_variant_line(f, "A", report_a(r));
-    write_variant_line(f, "B", report_b(r));
+    write_variant_line(f, "A", report_a(r), r->subjects[r->a]);
+    write_variant_line(f, "B", report_b(r), r->subjects[r->b]);
     fputc('\n', f);
 }
 
@@ -163,9 +134,9 @@ static void write_bars_plot(FILE *f, const report_data *r, const report_options 
 static void write_results(FILE *f, const report_data *r, const report_options *o)
 {
     fprintf(f, "## Results\n\n");
-    fprintf(f, "Throughput in %s (higher is better%s), B against A, per workload.\n\n",
-            report_unit(r),
-            strcmp(r->metric, "instructions") == 0 ? "; instruction counts are inverted" : "");
+    fprintf(
+        f, "Throughput in %s (higher is better%s), B against A, per workload.\n\n", report_unit(r),
+        strcmp(r->session.metric, "instructions") == 0 ? "; instruction counts are inverted" : "");
     fprintf(f, "| Workload | Median A | Median B | Change | 95%% CI | p | Runs ok (A, B) | "
                "Verdict |\n|---|---:|---:|---:|---|---:|---|---|\n");
     for (int w = 0; w < r->nworkloads; w++) {
@@ -413,51 +384,21 @@ static void write_where(FILE *f, const report_data *r)
             perf ? "" : ", nor were perf stat events");
 }
 
-static const char *signal_name(int sig)
+static void write_growth(FILE *f, const rss_growth *g)
 {
-    static const struct {
-        int sig;
-        const char *name;
-    } names[] = {{4, "SIGILL"},  {6, "SIGABRT"},  {7, "SIGBUS"},  {8, "SIGFPE"},
-                 {9, "SIGKILL"}, {11, "SIGSEGV"}, {15, "SIGTERM"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].sig == sig) return names[i].name;
-    return "signal";
-}
-
-void report_outcome_text(char *buf, size_t len, const report_failure *fl)
-{
-    if (strcmp(fl->status, "oom") == 0)
-        snprintf(buf, len, "were killed for exceeding the memory cap");
-    else if (strcmp(fl->status, "crash") == 0)
-        snprintf(buf, len, "crashed (%s, signal %d)", signal_name(fl->signal), fl->signal);
-    else if (strcmp(fl->status, "timeout") == 0)
-        snprintf(buf, len, "hit the time limit");
-    else if (strcmp(fl->status, "corrupt") == 0)
-        snprintf(buf, len, "detected corrupted memory (exit 3)");
-    else if (strcmp(fl->status, "bad-output") == 0)
-        snprintf(buf, len, "printed no valid RESULT line");
-    else if (strcmp(fl->status, "build-failed") == 0)
-        snprintf(buf, len, "could not be built");
-    else
-        snprintf(buf, len, "failed (exit %d)", fl->exit_code);
-}
-
-static void write_growth(FILE *f, const report_failure *fl)
-{
-    if (fl->rss_n == 0) {
+    if (g->n == 0) {
         fprintf(f, "No RSS samples were stored for this run.\n\n");
         return;
     }
     char a[32], b[32], rate[32];
-    double span = fl->rss_peak_s - fl->rss_first_s;
-    md_kib(a, sizeof a, fl->rss_first_kb);
-    md_kib(b, sizeof b, fl->rss_peak_kb);
-    md_kib(rate, sizeof rate, span > 0 ? (fl->rss_peak_kb - fl->rss_first_kb) / span : NAN);
+    double span = g->peak_s - g->first_s;
+    md_kib(a, sizeof a, g->first_kb);
+    md_kib(b, sizeof b, g->peak_kb);
+    md_kib(rate, sizeof rate, span > 0 ? (g->peak_kb - g->first_kb) / span : NAN);
     fprintf(f,
             "RSS went from %s at %.2f s to its peak of %s at %.2f s (%s per second; %d samples) "
             "before the run ended.\n\n",
-            a, fl->rss_first_s, b, fl->rss_peak_s, rate, fl->rss_n);
+            a, g->first_s, b, g->peak_s, rate, g->n);
 }
 
 static void write_failures(FILE *f, const report_data *r)
@@ -484,7 +425,7 @@ static void write_failures(FILE *f, const report_data *r)
             md_cell(f, fl->workload);
             fprintf(f, " | %s | %d of %d | ", fl->status, fl->count, fl->of);
             if (fl->signal > 0)
-                fprintf(f, "%s (%d)", signal_name(fl->signal), fl->signal);
+                fprintf(f, "%s (%d)", report_signal_name(fl->signal), fl->signal);
             else if (fl->exit_code >= 0)
                 fprintf(f, "exit %d", fl->exit_code);
             else
@@ -505,7 +446,7 @@ static void write_failures(FILE *f, const report_data *r)
                 what, fl->seq);
         md_cell(f, fl->args);
         fprintf(f, ".\n\n");
-        write_growth(f, fl);
+        write_growth(f, &r->growth[i]);
         if (fl->stderr_tail[0]) {
             fprintf(f, "Last lines of its stderr:\n\n");
             md_code_block(f, "text", fl->stderr_tail);
@@ -529,28 +470,28 @@ static void write_environment(FILE *f, const report_data *r, const report_option
     fprintf(f, "## Environment\n\n| Item | Value |\n|---|---|\n");
     const struct {
         const char *name, *value;
-    } rows[] = {{"Machine fingerprint", r->fingerprint},
-                {"CPU", r->cpu_model},
-                {"Kernel", r->kernel},
-                {"CPU governor", r->governor},
-                {"Transparent huge pages", r->thp},
-                {"glibc", r->glibc},
-                {"Compiler", r->compiler},
-                {"Host", r->hostname},
-                {"Session", r->uuid},
-                {"Command", r->command},
+    } rows[] = {{"Machine fingerprint", r->session.machine.fingerprint},
+                {"CPU", r->session.machine.cpu_model},
+                {"Kernel", r->session.machine.kernel},
+                {"CPU governor", r->session.machine.governor},
+                {"Transparent huge pages", r->session.machine.thp},
+                {"glibc", r->session.machine.glibc},
+                {"Compiler", r->session.machine.compiler},
+                {"Host", r->session.machine.hostname},
+                {"Session", r->session.uuid},
+                {"Command", r->session.command},
                 {"Database", o->db_path},
-                {"Metric", r->metric},
-                {"Note", r->note}};
+                {"Metric", r->session.metric},
+                {"Note", r->session.note}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         if (rows[i].value[0] == '\0') continue;
         fprintf(f, "| %s | ", rows[i].name);
         md_cell(f, rows[i].value);
         fprintf(f, " |\n");
-        if (i == 1) fprintf(f, "| Cores | %d |\n", r->cores);
+        if (i == 1) fprintf(f, "| Cores | %d |\n", r->session.machine.cores);
     }
-    fprintf(f, "| Seed (run order, bootstrap) | %llu |\n", (unsigned long long)r->seed);
-    fprintf(f, "| Mode | %s |\n", r->quick ? "quick (short workload arguments)" : "full");
+    fprintf(f, "| Seed (run order, bootstrap) | %llu |\n", (unsigned long long)r->session.seed);
+    fprintf(f, "| Mode | %s |\n", r->session.quick ? "quick (short workload arguments)" : "full");
     fprintf(f, "| Runs | %d measured, %d warm-up (discarded), %d counters |\n", r->runs_measure,
             r->runs_warmup, r->runs_counters);
     fprintf(f, "| Noise band δ |");
@@ -575,7 +516,7 @@ static void write_environment(FILE *f, const report_data *r, const report_option
                             : "reference",
                 x->kind[0] ? x->kind : "n/a", x->revision[0] ? x->revision : "n/a",
                 x->dirty ? " (dirty)" : "");
-        md_cell(f, x->subject[0] ? x->subject : "n/a");
+        md_cell(f, r->subjects[v][0] ? r->subjects[v] : "n/a");
         fprintf(f, " | ");
         md_cell(f, x->flags[0] ? x->flags : "defaults");
         fprintf(f, " | %.16s | %s |\n", x->library_hash[0] ? x->library_hash : "n/a",

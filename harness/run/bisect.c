@@ -9,12 +9,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "builds/builder.h"
 #include "analysis/compare.h"
-#include "store/db.h"
-#include "util/revlist.h"
+#include "builds/builder.h"
+#include "run/machine.h"
 #include "run/session.h"
 #include "spec/variants.h"
+#include "store/bisect_steps.h"
+#include "store/runs.h"
+#include "store/sessions.h"
+#include "util/revlist.h"
 
 void bisect_opts_init(bisect_opts *o)
 {
@@ -26,87 +29,42 @@ void bisect_opts_init(bisect_opts *o)
     o->command = "hakbench bisect";
 }
 
-const char *step_verdict_name(step_verdict v)
-{
-    return v == STEP_GOOD ? "good" : v == STEP_BAD ? "bad" : "skip";
-}
-
 /* What the bisect needs besides the options: the variant table for specs, the database and the
  * uuid that ties the step sessions to the bisect's own session. */
 typedef struct {
-    sqlite3 *db;
+    store *db;
     const bisect_opts *o;
     variant_table vt;
     bisect_result *r;
 } bisect_ctx;
 
-static void new_uuid(char *out, size_t len)
-{
-    FILE *f = fopen("/proc/sys/kernel/random/uuid", "r");
-    if (f && fgets(out, (int)len, f)) {
-        out[strcspn(out, "\n")] = '\0';
-        fclose(f);
-        return;
-    }
-    if (f) fclose(f);
-    /* No /proc: time, pid and clock are unique enough for one machine's sessions. */
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(out, len, "%08lx-%04x-4%03x-8%03x-%012lx", (unsigned long)ts.tv_sec,
-             (unsigned)getpid() & 0xffff, (unsigned)(ts.tv_nsec & 0xfff),
-             (unsigned)((ts.tv_nsec >> 12) & 0xfff), (unsigned long)clock());
-}
-
 static int create_session(bisect_ctx *c)
 {
-    char now[40], note[256];
-    int64_t machine = db_machine_id(c->db, NULL, 0);
+    char note[256];
+    int64_t machine = machine_id(c->db);
     if (machine < 0) return -1;
-    db_now(now, sizeof now);
-    new_uuid(c->r->uuid, sizeof c->r->uuid);
     snprintf(note, sizeof note, "bisect of %s@%s: good %.12s, bad %.12s, threshold %.1f%%",
              c->o->workload, c->o->variant, c->r->good, c->r->bad, c->o->threshold * 100);
-    sqlite3_stmt *st = db_prepare(
-        c->db, "INSERT INTO sessions (uuid, kind, machine_id, started_at, command, seed, quick, "
-               "note) VALUES (?1, 'bisect', ?2, ?3, ?4, ?5, ?6, ?7)");
-    sqlite3_bind_text(st, 1, c->r->uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, machine);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, c->o->command, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)c->o->seed);
-    sqlite3_bind_int(st, 6, c->o->quick);
-    sqlite3_bind_text(st, 7, note, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "hakbench bisect: recording the session: %s\n", sqlite3_errmsg(c->db));
-        return -1;
-    }
-    c->r->session_id = sqlite3_last_insert_rowid(c->db);
-    return 0;
+    store_new_session n = {.kind = "bisect",
+                           .command = c->o->command,
+                           .note = note,
+                           .machine_id = machine,
+                           .seed = c->o->seed,
+                           .quick = c->o->quick};
+    c->r->session_id = store_session_create(c->db, &n, c->r->uuid);
+    return c->r->session_id < 0 ? -1 : 0;
 }
 
 static int record_step(bisect_ctx *c, const bisect_step *s)
 {
-    sqlite3_stmt *st = db_prepare(c->db, "INSERT INTO bisect_steps (session_id, step, revision, "
-                                         "verdict, detail, change, runs) VALUES (?1, ?2, ?3, ?4, "
-                                         "?5, ?6, ?7)");
-    sqlite3_bind_int64(st, 1, c->r->session_id);
-    sqlite3_bind_int(st, 2, s->step);
-    sqlite3_bind_text(st, 3, s->revision, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, step_verdict_name(s->verdict), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, s->detail, -1, SQLITE_STATIC);
-    if (isnan(s->change))
-        sqlite3_bind_null(st, 6);
-    else
-        sqlite3_bind_double(st, 6, s->change);
-    sqlite3_bind_int(st, 7, s->runs);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "hakbench bisect: recording step %d: %s\n", s->step, sqlite3_errmsg(c->db));
-        return -1;
-    }
+    store_bisect_step row = {.session_id = c->r->session_id,
+                             .step = s->step,
+                             .revision = s->revision,
+                             .verdict = step_verdict_name(s->verdict),
+                             .detail = s->detail,
+                             .change = s->change,
+                             .runs = s->runs};
+    if (store_bisect_step_insert(c->db, &row) != 0) return -1;
     bisect_step *grown = realloc(c->r->steps, (size_t)(c->r->nsteps + 1) * sizeof *grown);
     if (!grown) return -1;
     c->r->steps = grown;
@@ -129,24 +87,6 @@ static int build(bisect_ctx *c, const char *sha, char *spec_text, size_t len)
     return br.ok;
 }
 
-static int64_t count_measured(sqlite3 *db, int64_t session)
-{
-    sqlite3_stmt *st =
-        db_prepare(db, "SELECT count(*) FROM runs WHERE session_id = ?1 AND purpose = 'measure'");
-    sqlite3_bind_int64(st, 1, session);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return n;
-}
-
-/* A decided comparison: regression, or a failure of the tested commit (a crash, out of memory),
- * is bad; equivalent or improvement is good. Inconclusive ones are measure()'s business. */
-static step_verdict decide(const comparison *cmp)
-{
-    return cmp->verdict == VERDICT_REGRESSION || cmp->verdict == VERDICT_FAILED ? STEP_BAD
-                                                                                : STEP_GOOD;
-}
-
 __attribute__((format(printf, 2, 3))) static void say(const bisect_ctx *c, const char *fmt, ...)
 {
     if (c->o->quiet) return;
@@ -158,7 +98,6 @@ __attribute__((format(printf, 2, 3))) static void say(const bisect_ctx *c, const
     va_end(ap);
 }
 
-/* One step: sha measured against ref. Fills s; returns 0, or -1 on a harness error. */
 /* One measuring session of spec_b against spec_a: its comparison in *cmp. Returns 1 when
  * measured, 0 when a build failed, -1 on a harness error (message printed). */
 static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_a,
@@ -185,7 +124,7 @@ static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_
     so.note = note;
     int build_failed = 0;
     if (session_run(c->db, &so, sid, &build_failed) != 0) return -1;
-    *runs = (int)count_measured(c->db, *sid);
+    *runs = store_count_measured(c->db, *sid);
     if (build_failed) return 0;
     comparison *all = NULL;
     int n = compare_session(c->db, *sid, spec_a, spec_b, c->o->workload, c->o->threshold, so.seed,
@@ -211,10 +150,8 @@ static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_
 }
 
 /* One step: sha measured against ref. The session gives an inconclusive comparison extra runs
- * itself; one that stays inconclusive at the threshold is measured again in a fresh session,
- * up to BISECT_ROUNDS sessions, and is bad only when every session showed a median change
- * beyond the threshold with p < 0.05: on a machine whose load swings the throughput several-
- * fold, one session's median alone misjudges good commits. Fills s; 0, or -1 on an error. */
+ * itself; one that stays inconclusive is measured again in a fresh session, as
+ * bisect_round_decides says. Fills s; 0, or -1 on an error. */
 static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, bisect_step *s)
 {
     memset(s, 0, sizeof *s);
@@ -229,7 +166,7 @@ static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, 
     if (built <= 0) return built;
     snprintf(spec_a, sizeof spec_a, "%s@%s", ref, c->o->variant);
     int all_beyond = 1;
-    for (int round = 0; round < BISECT_ROUNDS; round++) {
+    for (int round = 0;; round++) {
         comparison cmp;
         int runs = 0;
         int rc = measure_round(c, stepno, round, spec_a, spec_b, &cmp, &s->session_id, &runs);
@@ -237,17 +174,10 @@ static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, 
         if (rc <= 0) return rc;
         s->change = cmp.change;
         snprintf(s->detail, sizeof s->detail, "%s", verdict_name(cmp.verdict));
-        if (cmp.verdict != VERDICT_INCONCLUSIVE) {
-            s->verdict = decide(&cmp);
-            return 0;
-        }
-        all_beyond = all_beyond && cmp.change < -c->o->threshold && cmp.p < BISECT_ALPHA;
-        if (round + 1 < BISECT_ROUNDS)
-            say(c, "%.12s: inconclusive (%+.1f%%, p = %.3f); measuring again", sha,
-                cmp.change * 100, cmp.p);
+        if (bisect_round_decides(&cmp, round, c->o->threshold, &all_beyond, &s->verdict)) return 0;
+        say(c, "%.12s: inconclusive (%+.1f%%, p = %.3f); measuring again", sha, cmp.change * 100,
+            cmp.p);
     }
-    s->verdict = all_beyond ? STEP_BAD : STEP_GOOD;
-    return 0;
 }
 
 static void print_step(const bisect_ctx *c, const bisect_step *s)
@@ -259,41 +189,18 @@ static void print_step(const bisect_ctx *c, const bisect_step *s)
             step_verdict_name(s->verdict), s->detail, s->change * 100, s->against, s->runs);
 }
 
-/* The untested, unskipped commit in (lo, hi) nearest the middle; -1 when none is left. */
-static int pick(const signed char *state, int lo, int hi)
-{
-    int mid = lo + (hi - lo) / 2;
-    for (int d = 0; d < hi - lo; d++) {
-        if (mid + d < hi && mid + d > lo && state[mid + d] == 0) return mid + d;
-        if (mid - d > lo && mid - d < hi && state[mid - d] == 0) return mid - d;
-    }
-    return -1;
-}
-
-static int finish_session(bisect_ctx *c)
-{
-    char now[40];
-    db_now(now, sizeof now);
-    sqlite3_stmt *st = db_prepare(c->db, "UPDATE sessions SET finished_at = ?1 WHERE id = ?2");
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, c->r->session_id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 static int check_inputs(bisect_ctx *c)
 {
     const bisect_opts *o = c->o;
     char err[512];
-    if (variants_load("harness/spec/variants.conf", &c->vt, err, sizeof err) != 0) {
+    if (variants_load(VARIANTS_CONF, &c->vt, err, sizeof err) != 0) {
         fprintf(stderr, "hakbench bisect: %s\n", err);
         return -1;
     }
     const variant_def *def = variants_find(&c->vt, o->variant);
     if (!def || def->kind != VARIANT_HAKMEM) {
         fprintf(stderr,
-                "hakbench bisect: '%s' is not a hakmem variant of harness/spec/variants.conf "
+                "hakbench bisect: '%s' is not a hakmem variant of " VARIANTS_CONF " "
                 "(bisect builds the allocator; see `hakbench variants`)\n",
                 o->variant);
         return -1;
@@ -319,12 +226,16 @@ static int check_inputs(bisect_ctx *c)
     return 0;
 }
 
-int bisect_run(sqlite3 *db, const bisect_opts *o, bisect_result *r)
+int bisect_run(store *db, const bisect_opts *o, bisect_result *r)
 {
     memset(r, 0, sizeof *r);
+    snprintf(r->workload, sizeof r->workload, "%s", o->workload);
+    snprintf(r->variant, sizeof r->variant, "%s", o->variant);
+    r->threshold = o->threshold;
+    r->quick = o->quick;
     bisect_ctx c = {.db = db, .o = o, .r = r};
     char(*commits)[41] = NULL;
-    signed char *state = NULL; /* 0 untested, 1 good, 2 bad, 3 skipped */
+    bisect_search search = {0};
     int status = -1;
     if (check_inputs(&c) != 0) goto out;
     int n = revlist_first_parent(r->good, r->bad, &commits);
@@ -345,28 +256,23 @@ int bisect_run(sqlite3 *db, const bisect_opts *o, bisect_result *r)
         goto out;
     }
     if (create_session(&c) != 0) goto out;
-    state = calloc((size_t)n, 1);
-    if (!state) goto out;
+    if (bisect_search_init(&search, n) != 0) goto out;
     say(&c, "%d commits between %.12s and %.12s, about %d steps", n, r->good, r->bad,
         (int)ceil(log2((double)n)));
-    /* Invariant: commits[lo] (or good when lo = -1) is good, commits[hi] is bad. */
-    int lo = -1, hi = n - 1, stepno = 0;
-    for (int k; (k = pick(state, lo, hi)) >= 0; stepno++) {
+    int stepno = 0;
+    for (int k; (k = bisect_search_next(&search)) >= 0; stepno++) {
         say(&c, "step %d: testing %.12s (%d of %d, %d left in range)", stepno + 1, commits[k],
-            k + 1, n, hi - lo - 1);
+            k + 1, n, search.hi - search.lo - 1);
         bisect_step s;
         if (measure(&c, stepno, r->good, commits[k], &s) != 0 || record_step(&c, &s) != 0) goto out;
         print_step(&c, &s);
-        state[k] = s.verdict == STEP_GOOD ? 1 : s.verdict == STEP_BAD ? 2 : 3;
-        if (s.verdict == STEP_GOOD)
-            lo = k;
-        else if (s.verdict == STEP_BAD)
-            hi = k;
+        bisect_search_record(&search, k, s.verdict);
     }
-    snprintf(r->culprit, sizeof r->culprit, "%s", commits[hi]);
-    r->candidates = malloc((size_t)(hi - lo) * sizeof *r->candidates);
+    snprintf(r->culprit, sizeof r->culprit, "%s", commits[search.hi]);
+    int first, ncand = bisect_search_candidates(&search, &first);
+    r->candidates = malloc((size_t)ncand * sizeof *r->candidates);
     if (!r->candidates) goto out;
-    for (int i = lo + 1; i <= hi; i++)
+    for (int i = first; i < first + ncand; i++)
         memcpy(r->candidates[r->ncandidates++], commits[i], 41);
     r->found = r->ncandidates == 1;
 
@@ -375,25 +281,18 @@ int bisect_run(sqlite3 *db, const bisect_opts *o, bisect_result *r)
     char parent[41];
     char parent_rev[64];
     snprintf(parent_rev, sizeof parent_rev, "%s^", r->culprit);
-    const char *ref = lo >= 0 ? commits[lo] : r->good;
+    const char *ref = search.lo >= 0 ? commits[search.lo] : r->good;
     if (r->found && revlist_resolve(parent_rev, parent) == 0) ref = parent;
     say(&c, "confirming %.12s against %.12s", r->culprit, ref);
     bisect_step conf;
     if (measure(&c, -1, ref, r->culprit, &conf) != 0 || record_step(&c, &conf) != 0) goto out;
     print_step(&c, &conf);
     r->confirmed = conf.verdict == STEP_BAD;
-    if (finish_session(&c) != 0) goto out;
+    if (store_session_finish(db, r->session_id) != 0) goto out;
     status = 0;
 out:
     free(commits);
-    free(state);
+    bisect_search_free(&search);
     if (c.vt.defs) variants_free(&c.vt);
     return status;
-}
-
-void bisect_result_free(bisect_result *r)
-{
-    free(r->steps);
-    free(r->candidates);
-    memset(r, 0, sizeof *r);
 }

@@ -17,14 +17,14 @@ typedef struct {
     const char *const *extra_env; /* "NAME=value" entries added to the environment, NULL-ended */
     double time_limit_s;
     long mem_limit_kb;
-    int cpu;                      /* pin to this CPU, -1 for none */
-    int sample_ms;                /* RSS sampling period (default 10) */
-    int no_result_line;           /* 1: no RESULT line expected (a whole program under
-                                     hyperfine); exit 0 is then 'ok' */
+    int cpu;            /* pin to this CPU, -1 for none */
+    int sample_ms;      /* RSS sampling period (default 10) */
+    int no_result_line; /* 1: no RESULT line expected (a whole program under
+                           hyperfine); exit 0 is then 'ok' */
 } exec_request;
 
 typedef struct {
-    char status[16];              /* ok crash oom timeout bad-output corrupt error */
+    char status[16]; /* ok crash oom timeout bad-output corrupt error */
     int signal;
     int exit_code;
     double wall_s, user_s, sys_s;

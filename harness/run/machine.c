@@ -77,3 +77,10 @@ void machine_probe(machine_info *m)
              m->governor, m->thp, m->glibc, m->compiler);
     sha256_hex(text, strlen(text), m->fingerprint);
 }
+
+int64_t machine_id(store *s)
+{
+    machine_info m;
+    machine_probe(&m);
+    return store_machine_id(s, &m);
+}

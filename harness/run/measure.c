@@ -7,8 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/db.h"
 #include "run/executor.h"
+#include "store/runs.h"
+#include "util/files.h"
 #include "util/subprocess.h"
 
 #define MAX_ARGS 96
@@ -103,22 +104,6 @@ int measure_perf_has(const char *events, const char *name)
     return 0;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, len = 0;
-    char *s = malloc(cap);
-    size_t n;
-    while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2) s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[len] = '\0';
-    return s;
-}
-
 /* The first number after "key": in hyperfine's JSON (its results[0] object); -1 if absent or
  * null. Enough for a file whose layout hyperfine fixes. */
 static int json_number(const char *json, const char *key, double *out)
@@ -172,116 +157,69 @@ static void recover_perf_signal(exec_result *r, const char *name)
     }
 }
 
-static int step_ok(sqlite3 *db, sqlite3_stmt *st)
+/* The allocator's counters file: "name value" lines (HAKMEM_STATS_FILE). */
+static int read_counters(const char *path, store_counter *out, int max)
 {
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        fprintf(stderr, "hakbench: storing a run: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) return 0;
+    int n = 0;
+    while (n < max && fscanf(f, "%127s %lf", out[n].name, &out[n].value) == 2)
+        n++;
+    fclose(f);
+    return n;
 }
 
-static void bind_real_or_null(sqlite3_stmt *st, int i, int have, double v)
-{
-    if (have)
-        sqlite3_bind_double(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
+#define MAX_COUNTERS 256
 
-/* One transaction: the run, its metrics, counters and RSS samples, all or nothing. */
-static int store(const measure_ctx *ctx, const measure_job *job, const char *args,
-                 const exec_result *r, int cpu, long long instructions, int have_result,
-                 const metric_list *m, const char *counters_file)
+/* Everything about one run, stored in one transaction (store_run_insert). */
+static int record_run(const measure_ctx *ctx, const measure_job *job, const char *args,
+                      const exec_result *r, int cpu, long long instructions, int have_result,
+                      const metric_list *m, const char *counters_file)
 {
-    sqlite3 *db = ctx->db;
-    if (db_exec(db, "BEGIN IMMEDIATE", "storing a run") != 0) return -1;
-    char now[32];
-    db_now(now, sizeof now);
-    sqlite3_stmt *st = db_prepare(
-        db, "INSERT INTO runs (session_id, seq, build_id, variant, workload, args, purpose, "
-            "block, status, signal, exit_code, ops, seconds, ops_per_sec, instructions, wall_s, "
-            "user_s, sys_s, peak_rss_kb, minor_faults, major_faults, vol_ctxsw, invol_ctxsw, "
-            "cpu, result_line, stderr_tail, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-            "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-            "?25, ?26, ?27)");
-    sqlite3_bind_int64(st, 1, ctx->session_id);
-    sqlite3_bind_int(st, 2, job->seq);
-    if (job->build_id > 0) sqlite3_bind_int64(st, 3, job->build_id);
-    sqlite3_bind_text(st, 4, job->variant, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, job->workload->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, args, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, job->purpose, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, job->block);
-    sqlite3_bind_text(st, 9, r->status, -1, SQLITE_STATIC);
-    if (r->signal) sqlite3_bind_int(st, 10, r->signal);
-    if (r->exit_code >= 0 && !r->signal) sqlite3_bind_int(st, 11, r->exit_code);
-    bind_real_or_null(st, 12, have_result, r->ops);
-    bind_real_or_null(st, 13, have_result, r->seconds);
-    bind_real_or_null(st, 14, have_result, r->ops_per_sec);
-    if (instructions > 0) sqlite3_bind_int64(st, 15, instructions);
+    store_metric metrics[64];
+    for (int i = 0; i < m->n; i++)
+        metrics[i] = (store_metric){m->source[i], m->name[i], m->value[i]};
+    store_counter *counters = calloc(MAX_COUNTERS, sizeof *counters);
+    if (!counters) return -1;
     int ran = strcmp(r->status, "build-failed") != 0;
-    bind_real_or_null(st, 16, ran, r->wall_s);
-    bind_real_or_null(st, 17, ran, r->user_s);
-    bind_real_or_null(st, 18, ran, r->sys_s);
-    if (ran) {
-        sqlite3_bind_int64(st, 19, r->peak_rss_kb);
-        sqlite3_bind_int64(st, 20, r->minor_faults);
-        sqlite3_bind_int64(st, 21, r->major_faults);
-        sqlite3_bind_int64(st, 22, r->vol_ctxsw);
-        sqlite3_bind_int64(st, 23, r->invol_ctxsw);
-    }
-    if (cpu >= 0) sqlite3_bind_int(st, 24, cpu);
-    sqlite3_bind_text(st, 25, r->result_line, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 26, r->stderr_tail, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 27, now, -1, SQLITE_STATIC);
-    if (step_ok(db, st) != 0) goto fail;
-    sqlite3_int64 run_id = sqlite3_last_insert_rowid(db);
-
-    for (int i = 0; i < m->n; i++) {
-        st = db_prepare(db, "INSERT OR REPLACE INTO run_metrics (run_id, source, name, value) "
-                            "VALUES (?1, ?2, ?3, ?4)");
-        sqlite3_bind_int64(st, 1, run_id);
-        sqlite3_bind_text(st, 2, m->source[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, m->name[i], -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 4, m->value[i]);
-        if (step_ok(db, st) != 0) goto fail;
-    }
-    FILE *cf = counters_file ? fopen(counters_file, "r") : NULL;
-    if (cf) {
-        char name[128];
-        double v;
-        while (fscanf(cf, "%127s %lf", name, &v) == 2) {
-            st = db_prepare(db, "INSERT OR REPLACE INTO counters (run_id, name, value) VALUES "
-                                "(?1, ?2, ?3)");
-            sqlite3_bind_int64(st, 1, run_id);
-            sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_double(st, 3, v);
-            if (step_ok(db, st) != 0) {
-                fclose(cf);
-                goto fail;
-            }
-        }
-        fclose(cf);
-    }
-    st = db_prepare(db, "INSERT OR REPLACE INTO rss_samples (run_id, t_ms, rss_kb) VALUES (?1, "
-                        "?2, ?3)");
-    for (int i = 0; i < r->nsamples; i++) {
-        sqlite3_bind_int64(st, 1, run_id);
-        sqlite3_bind_int(st, 2, r->sample_t_ms[i]);
-        sqlite3_bind_int64(st, 3, r->sample_rss_kb[i]);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            fprintf(stderr, "hakbench: storing RSS samples: %s\n", sqlite3_errmsg(db));
-            sqlite3_finalize(st);
-            goto fail;
-        }
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    return db_exec(db, "COMMIT", "storing a run");
-fail:
-    db_exec(db, "ROLLBACK", "storing a run");
-    return -1;
+    store_run row = {.session_id = ctx->session_id,
+                     .seq = job->seq,
+                     .build_id = job->build_id,
+                     .variant = job->variant,
+                     .workload = job->workload->name,
+                     .args = args,
+                     .purpose = job->purpose,
+                     .block = job->block,
+                     .status = r->status,
+                     .signal = r->signal,
+                     .exit_code = r->signal ? -1 : r->exit_code,
+                     .have_result = have_result,
+                     .ops = r->ops,
+                     .seconds = r->seconds,
+                     .ops_per_sec = r->ops_per_sec,
+                     .instructions = instructions,
+                     .ran = ran,
+                     .wall_s = r->wall_s,
+                     .user_s = r->user_s,
+                     .sys_s = r->sys_s,
+                     .peak_rss_kb = r->peak_rss_kb,
+                     .minor_faults = r->minor_faults,
+                     .major_faults = r->major_faults,
+                     .vol_ctxsw = r->vol_ctxsw,
+                     .invol_ctxsw = r->invol_ctxsw,
+                     .cpu = cpu,
+                     .result_line = r->result_line,
+                     .stderr_tail = r->stderr_tail,
+                     .metrics = metrics,
+                     .nmetrics = m->n,
+                     .counters = counters,
+                     .ncounters = read_counters(counters_file, counters, MAX_COUNTERS),
+                     .sample_t_ms = r->sample_t_ms,
+                     .sample_rss_kb = r->sample_rss_kb,
+                     .nsamples = r->nsamples};
+    int rc = store_run_insert(ctx->db, &row);
+    free(counters);
+    return rc;
 }
 
 int measure_record_build_failure(const measure_ctx *ctx, const measure_job *job,
@@ -292,7 +230,7 @@ int measure_record_build_failure(const measure_ctx *ctx, const measure_job *job,
     r->exit_code = -1;
     snprintf(r->stderr_tail, sizeof r->stderr_tail, "%s", log_tail);
     metric_list *m = calloc(1, sizeof *m);
-    int rc = store(ctx, job, "", r, -1, 0, 0, m, NULL);
+    int rc = record_run(ctx, job, "", r, -1, 0, 0, m, NULL);
     free(m);
     free(r);
     return rc;
@@ -403,7 +341,7 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
     for (int i = 0; have_result && i < r->nfields; i++)
         metric_add(m, "result", r->field_name[i], r->field_value[i]);
     if (use_perf) {
-        char *text = slurp(perf_file);
+        char *text = files_read(perf_file);
         char names[32][48];
         double values[32];
         int n = text ? parse_perf(text, names, values, 32) : 0;
@@ -425,7 +363,7 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
         }
     }
     if (w->app && ok) {
-        char *json = slurp(json_file);
+        char *json = files_read(json_file);
         static const char *const keys[] = {"mean",   "stddev", "median", "user",
                                            "system", "min",    "max"};
         double v, mean = 0;
@@ -449,8 +387,8 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
         snprintf(full, sizeof full, "LD_PRELOAD=%s %s", lib, cmdline);
         snprintf(cmdline, sizeof cmdline, "%.2047s", full);
     }
-    int rc = store(ctx, job, cmdline, r, cpu, icount, have_result, m,
-                   counters && job->hakmem ? counters_file : NULL);
+    int rc = record_run(ctx, job, cmdline, r, cpu, icount, have_result, m,
+                        counters && job->hakmem ? counters_file : NULL);
     snprintf(status, len, "%s", r->status);
     unlink(perf_file);
     unlink(json_file);

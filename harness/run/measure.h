@@ -6,13 +6,13 @@
 #ifndef HAKBENCH_MEASURE_H
 #define HAKBENCH_MEASURE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "spec/workload_table.h"
+#include "store/store.h"
 
 typedef struct {
-    sqlite3 *db;
+    store *db;
     int64_t session_id;
     const char *tmpdir;      /* scratch files of the runs */
     const char *perf_events; /* events perf stat counts here (in counters runs), NULL when

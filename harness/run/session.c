@@ -5,21 +5,22 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "builds/builder.h"
 #include "analysis/compare.h"
-#include "store/db.h"
+#include "builds/builder.h"
+#include "run/machine.h"
 #include "run/measure.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
+#include "store/sessions.h"
+#include "util/clock.h"
+#include "util/random.h"
 
 #define DEFAULT_DELTA 0.02
 /* Instruction counting under callgrind runs some 50x slower than natively. */
@@ -36,52 +37,19 @@ void session_opts_init(session_opts *o)
     o->counters = 1;
     o->time_limit_s = 120;
     o->mem_limit_kb = 2L * 1024 * 1024;
-    o->variants_conf = "harness/spec/variants.conf";
-    o->workloads_conf = "harness/spec/workloads.conf";
+    o->variants_conf = VARIANTS_CONF;
+    o->workloads_conf = WORKLOADS_CONF;
     o->note = "";
-}
-
-/* splitmix64: the run order is reproducible from the session's seed. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 static void shuffle(int *x, int n, uint64_t *state)
 {
     for (int i = n - 1; i > 0; i--) {
-        int j = (int)(next_random(state) % (uint64_t)(i + 1));
+        int j = (int)(random_next(state) % (uint64_t)(i + 1));
         int t = x[i];
         x[i] = x[j];
         x[j] = t;
     }
-}
-
-static void make_uuid(char out[37])
-{
-    unsigned char b[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-        uint64_t s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-        for (int i = 0; i < 16; i++)
-            b[i] = (unsigned char)next_random(&s);
-    }
-    if (fd >= 0) close(fd);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void fmt_duration(double s, char *out, size_t len)
@@ -104,7 +72,7 @@ static void progress_show(progress *p, const char *variant, const char *workload
 {
     if (p->quiet) return;
     char elapsed[32], eta[32] = "?";
-    double spent = now_s() - p->start;
+    double spent = clock_monotonic_s() - p->start;
     fmt_duration(spent, elapsed, sizeof elapsed);
     if (p->done > 0) fmt_duration(spent / p->done * (p->total - p->done), eta, sizeof eta);
     const char *tag = strcmp(purpose, "measure") == 0 ? "" : purpose;
@@ -160,7 +128,7 @@ typedef struct {
 } variant_state;
 
 typedef struct {
-    sqlite3 *db;
+    store *db;
     const session_opts *o;
     measure_ctx ctx;
     variant_state *vs;
@@ -253,47 +221,6 @@ static int extend_inconclusive(session_state *s, int64_t session_id, int blocks_
     return 0;
 }
 
-static int64_t insert_session(sqlite3 *db, const session_opts *o, int64_t machine_id)
-{
-    char uuid[37], now[32];
-    make_uuid(uuid);
-    db_now(now, sizeof now);
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO sessions (uuid, kind, machine_id, started_at, "
-                                      "command, seed, quick, metric, note) VALUES (?1, ?2, ?3, "
-                                      "?4, ?5, ?6, ?7, ?8, ?9)");
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, machine_id);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, o->command ? o->command : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)o->seed);
-    sqlite3_bind_int(st, 7, o->quick);
-    sqlite3_bind_text(st, 8, o->instructions ? "instructions" : "time", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, o->note ? o->note : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "hakbench: creating the session: %s\n", sqlite3_errmsg(db));
-        return -1;
-    }
-    return sqlite3_last_insert_rowid(db);
-}
-
-static int insert_session_variant(sqlite3 *db, int64_t session_id, int pos, const variant_state *v)
-{
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO session_variants (session_id, position, spec, "
-                                      "build_id) VALUES (?1, ?2, ?3, ?4)");
-    sqlite3_bind_int64(st, 1, session_id);
-    sqlite3_bind_int(st, 2, pos);
-    sqlite3_bind_text(st, 3, v->spec.spec, -1, SQLITE_STATIC);
-    if (v->build.build_id > 0) sqlite3_bind_int64(st, 4, v->build.build_id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        fprintf(stderr, "hakbench: recording variant %s: %s\n", v->spec.spec, sqlite3_errmsg(db));
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Resolves the variant specs and workload names; prints what is wrong and returns -1. */
 static int resolve_inputs(const session_opts *o, variant_table *vt, workload_table *wt,
                           session_state *s)
@@ -379,7 +306,7 @@ static int build_counters_variant(session_state *s, int v)
     return builder_build(s->db, &vs->counters_spec, s->o->quiet, &vs->counters_build);
 }
 
-int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *build_failed)
+int session_run(store *db, const session_opts *o, int64_t *session_id, int *build_failed)
 {
     variant_table vt = {0};
     workload_table wt = {0};
@@ -394,8 +321,15 @@ int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *bu
         perror("hakbench: mkdtemp");
         goto out;
     }
-    int64_t machine_id = db_machine_id(db, NULL, 0);
-    int64_t id = machine_id < 0 ? -1 : insert_session(db, o, machine_id);
+    int64_t machine = machine_id(db);
+    store_new_session ns = {.kind = o->kind,
+                            .command = o->command,
+                            .note = o->note,
+                            .machine_id = machine,
+                            .seed = o->seed,
+                            .quick = o->quick,
+                            .instructions = o->instructions};
+    int64_t id = machine < 0 ? -1 : store_session_create(db, &ns, NULL);
     if (id < 0) goto out_tmp;
     *session_id = id;
 
@@ -417,11 +351,11 @@ int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *bu
         s.ctx.pin_cpu = n > 1 ? (int)n - 1 : 0;
     }
     s.rng = o->seed ^ 0x5eed5eed5eedULL;
-    s.prog = (progress){.quiet = o->quiet, .tty = isatty(2), .start = now_s()};
+    s.prog = (progress){.quiet = o->quiet, .tty = isatty(2), .start = clock_monotonic_s()};
 
     for (int v = 0; v < s.nv; v++) {
         if (builder_build(db, &s.vs[v].spec, o->quiet, &s.vs[v].build) != 0 ||
-            insert_session_variant(db, id, v, &s.vs[v]) != 0)
+            store_session_add_variant(db, id, v, s.vs[v].spec.spec, s.vs[v].build.build_id) != 0)
             goto out_tmp;
         if (s.vs[v].build.ok) continue;
         *build_failed = 1;
@@ -457,17 +391,7 @@ int session_run(sqlite3 *db, const session_opts *o, int64_t *session_id, int *bu
         for (int v = 0; v < s.nv; v++)
             if (s.vs[v].counters_build.ok && run_one(&s, v, w, "counters", 0) != 0) goto out_tmp;
 
-    char now[32];
-    db_now(now, sizeof now);
-    sqlite3_stmt *st = db_prepare(db, "UPDATE sessions SET finished_at = ?1 WHERE id = ?2");
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, id);
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) {
-        fprintf(stderr, "hakbench: finishing the session: %s\n", sqlite3_errmsg(db));
-        goto out_tmp;
-    }
+    if (store_session_finish(db, id) != 0) goto out_tmp;
     if (!o->quiet && s.prog.tty) fputs("\r\033[K", stderr);
     rc = 0;
 out_tmp:

@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* The conf every command reads unless --variants-conf names another. */
+#define VARIANTS_CONF "harness/spec/variants.conf"
+
 #define VARIANT_NAME_MAX 64
 #define VARIANT_FLAGS_MAX 512
 
@@ -32,8 +35,8 @@ void variants_free(variant_table *t);
 const variant_def *variants_find(const variant_table *t, const char *name);
 
 typedef struct {
-    char spec[160];               /* as typed */
-    char rev[96];                 /* "" = the current work tree (HEAD plus local changes) */
+    char spec[160]; /* as typed */
+    char rev[96];   /* "" = the current work tree (HEAD plus local changes) */
     const variant_def *def;
 } variant_spec;
 

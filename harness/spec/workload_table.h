@@ -6,13 +6,16 @@
 
 #include <stddef.h>
 
+/* The table every command reads unless --workloads-conf names another. */
+#define WORKLOADS_CONF "harness/spec/workloads.conf"
+
 typedef struct {
     char name[64];
-    int app;                      /* 1: whole program, timed with hyperfine */
-    int threads;                  /* threads it uses; 1 = eligible for --metric instructions */
-    char program[256];            /* build/workloads/NAME; "" when the args start with the
-                                     program (kind 'cmd') or are a shell command (app) */
-    char full_args[512];          /* command line after the program (or the app command) */
+    int app;             /* 1: whole program, timed with hyperfine */
+    int threads;         /* threads it uses; 1 = eligible for --metric instructions */
+    char program[256];   /* build/workloads/NAME; "" when the args start with the
+                            program (kind 'cmd') or are a shell command (app) */
+    char full_args[512]; /* command line after the program (or the app command) */
     char quick_args[512];
 } workload_def;
 

@@ -96,14 +96,23 @@ int revlist_first_parent(const char *good, const char *bad, char (**out)[41])
     return count;
 }
 
+/* 1 when s is a (possibly abbreviated) commit id: what a stored revision must be before it goes
+ * on a git command line (a merged database could hold "--output=..."). */
+static int is_sha(const char *s)
+{
+    size_t n = strspn(s, "0123456789abcdefABCDEF");
+    return n >= 7 && n <= 40 && s[n] == '\0';
+}
+
 int revlist_commit_info(const char *sha, commit_info *ci)
 {
     /* One line, fields separated by the ASCII unit separator, which no subject contains. */
-    char *argv[] = {"git",       "log", "-1", "--format=%H%x1f%an <%ae>%x1f%aI%x1f%s",
-                    (char *)sha, "--",  NULL};
+    char rev[64];
+    snprintf(rev, sizeof rev, "%s^{commit}", sha);
+    char *argv[] = {"git", "log", "-1", "--format=%H%x1f%an <%ae>%x1f%aI%x1f%s", rev, "--", NULL};
     char line[1024];
     memset(ci, 0, sizeof *ci);
-    if (subprocess_line(argv, NULL, line, sizeof line) != 0) return -1;
+    if (!is_sha(sha) || subprocess_line(argv, NULL, line, sizeof line) != 0) return -1;
     char *f[4] = {line, NULL, NULL, NULL};
     for (int i = 1; i < 4; i++) {
         f[i] = f[i - 1] ? strchr(f[i - 1], '\x1f') : NULL;

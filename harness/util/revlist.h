@@ -35,7 +35,8 @@ int revlist_is_ancestor(const char *ancestor, const char *descendant);
  * malloc'ed (41 bytes a commit). Returns the count, -1 on a git error. */
 int revlist_first_parent(const char *good, const char *bad, char (**out)[41]);
 
-/* Subject, author and date of a commit. 0 or -1. */
+/* Subject, author and date of the commit a (possibly abbreviated) sha names. 0, or -1 when it is
+ * no sha or names no commit. */
 int revlist_commit_info(const char *sha, commit_info *ci);
 
 /* `git show --stat` of the commit without its message, into out (truncated to len). 0 or -1. */

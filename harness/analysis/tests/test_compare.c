@@ -1,5 +1,5 @@
-/* compare.c and `hakbench compare` on synthetic sessions written straight into a temporary
- * database: each test states the runs and the verdict they must give. */
+/* compare.c and `hakbench compare` on synthetic sessions written through the store into a
+ * temporary database: each test states the runs and the verdict they must give. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,14 +14,32 @@
 
 #include "commands/commands.h"
 #include "analysis/compare.h"
-#include "store/db.h"
+#include "store/calibrations.h"
+#include "store/machines.h"
+#include "store/runs.h"
+#include "store/sessions.h"
 
 typedef struct {
     char path[64];
-    sqlite3 *db;
+    store *db;
     int64_t session;
     int seq;
 } fixture;
+
+/* A machine row; the first one added has id 1. */
+static int64_t add_machine(fixture *f, const char *fingerprint)
+{
+    machine_info m = {.cpu_model = "cpu",
+                      .cores = 2,
+                      .kernel = "k",
+                      .governor = "g",
+                      .thp = "t",
+                      .glibc = "c",
+                      .compiler = "cc",
+                      .hostname = "h"};
+    snprintf(m.fingerprint, sizeof m.fingerprint, "%s", fingerprint);
+    return store_machine_id(f->db, &m);
+}
 
 static int setup(void **state)
 {
@@ -30,18 +48,14 @@ static int setup(void **state)
     int fd = mkstemp(f->path);
     if (fd < 0) return -1;
     close(fd);
-    unlink(f->path); /* db_open creates the file itself; an empty file is not a database */
+    unlink(f->path); /* store_open creates the file itself; an empty file is not a database */
     char err[256];
-    f->db = db_open(f->path, err, sizeof err);
+    f->db = store_open(f->path, err, sizeof err);
     if (!f->db) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }
-    db_exec(
-        f->db,
-        "INSERT INTO machines (id, fingerprint, cpu_model, cores, kernel, governor, thp,"
-        " glibc, compiler, hostname) VALUES (1, 'fp1', 'cpu', 2, 'k', 'g', 't', 'c', 'cc', 'h')",
-        "machine");
+    if (add_machine(f, "fp1") != 1) return -1;
     *state = f;
     return 0;
 }
@@ -49,7 +63,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->db);
+    store_close(f->db);
     char side[80];
     unlink(f->path);
     snprintf(side, sizeof side, "%s-wal", f->path);
@@ -62,14 +76,13 @@ static int teardown(void **state)
 
 static void new_session_on(fixture *f, const char *metric, int machine)
 {
-    sqlite3_stmt *st = db_prepare(
-        f->db, "INSERT INTO sessions (uuid, kind, machine_id, started_at, command, seed, metric)"
-               " VALUES (hex(randomblob(16)), 'run', ?, '2026-11-27T06:00:00Z', 'test', 1, ?)");
-    sqlite3_bind_int(st, 1, machine);
-    sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    f->session = sqlite3_last_insert_rowid(f->db);
+    store_new_session n = {.kind = "run",
+                           .command = "test",
+                           .machine_id = machine,
+                           .seed = 1,
+                           .instructions = strcmp(metric, "instructions") == 0};
+    f->session = store_session_create(f->db, &n, NULL);
+    assert_true(f->session > 0);
 }
 
 static void new_session(fixture *f, const char *metric)
@@ -80,22 +93,22 @@ static void new_session(fixture *f, const char *metric)
 static void add_run(fixture *f, const char *variant, int block, const char *status, double value,
                     int instructions)
 {
-    sqlite3_stmt *st = db_prepare(
-        f->db, "INSERT INTO runs (session_id, seq, variant, workload, args, purpose, block,"
-               " status, ops_per_sec, instructions, peak_rss_kb, started_at)"
-               " VALUES (?, ?, ?, 'larson', '', 'measure', ?, ?, ?, ?, 1000,"
-               " '2026-11-27T06:00:00Z')");
-    sqlite3_bind_int64(st, 1, f->session);
-    sqlite3_bind_int(st, 2, f->seq++);
-    sqlite3_bind_text(st, 3, variant, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, block);
-    sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
-    if (instructions)
-        sqlite3_bind_int64(st, 7, (int64_t)value);
-    else
-        sqlite3_bind_double(st, 6, value);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    store_run r = {.session_id = f->session,
+                   .seq = f->seq++,
+                   .variant = variant,
+                   .workload = "larson",
+                   .args = "",
+                   .purpose = "measure",
+                   .block = block,
+                   .status = status,
+                   .exit_code = -1,
+                   .have_result = !instructions,
+                   .ops_per_sec = value,
+                   .instructions = instructions ? (long long)value : 0,
+                   .ran = 1,
+                   .peak_rss_kb = 1000,
+                   .cpu = -1};
+    assert_int_equal(store_run_insert(f->db, &r), 0);
 }
 
 /* A fixed spread in [-1, 1] for run k: noise without a random generator. */
@@ -214,11 +227,10 @@ static void runs_pair_by_block(void **state)
 static void calibration_raises_delta(void **state)
 {
     fixture *f = *state;
-    db_exec(f->db,
-            "INSERT INTO calibrations (machine_id, workload, delta, false_positive_rate, power,"
-            " trials, created_at) VALUES (1, 'larson', 0.01, 0, 1, 10, '2026-11-27T05:00:00Z'),"
-            " (1, 'larson', 0.20, 0, 1, 10, '2026-11-27T06:00:00Z')",
-            "calibration");
+    /* Two calibrations: the later one counts. */
+    store_calibration older = {1, "larson", 0.01, 0, 1, 10}, newer = {1, "larson", 0.20, 0, 1, 10};
+    assert_int_equal(store_calibration_insert(f->db, &older), 0);
+    assert_int_equal(store_calibration_insert(f->db, &newer), 0);
     assert_float_equal(compare_delta(f->db, 1, "larson", 0.02), 0.20, 1e-12);
     assert_float_equal(compare_delta(f->db, 1, "tiny_hot", 0.02), 0.02, 1e-12);
     new_session(f, "time");
@@ -288,11 +300,7 @@ static void sessions_compare_unpaired(void **state)
 static void sessions_of_different_machines_need_force(void **state)
 {
     fixture *f = *state;
-    db_exec(f->db,
-            "INSERT INTO machines (id, fingerprint, cpu_model, cores, kernel, governor, thp,"
-            " glibc, compiler, hostname) VALUES (2, 'fp2', 'cpu2', 8, 'k', 'g', 't', 'c', 'cc',"
-            " 'h2')",
-            "machine");
+    assert_int_equal(add_machine(f, "fp2"), 2);
     int64_t base = session_of_a(f, 1, 1.0);
     int64_t other = session_of_a(f, 2, 0.85);
     assert_int_equal(run_compare_across(f, base, other, 0), 2);

@@ -1,5 +1,5 @@
-/* Known answers for harness/analysis/stats.c. Small samples are hand-computed (the arithmetic is in the
- * comments); p-values are SciPy 1.10.1's (Debian python3-scipy 1.10.1-2), computed with
+/* Known answers for harness/analysis/stats.c. Small samples are hand-computed (the arithmetic is in
+ * the comments); p-values are SciPy 1.10.1's (Debian python3-scipy 1.10.1-2), computed with
  * scipy.stats.wilcoxon(x, y, zero_method='wilcox', correction=True, method=...) and
  * scipy.stats.mannwhitneyu(x, y, alternative='two-sided', use_continuity=True, method=...). */
 #include <setjmp.h>

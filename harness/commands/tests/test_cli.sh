@@ -129,7 +129,7 @@ $HAKBENCH export --session "$session" --format json --db "$db" >"$tmp/y.json"
 tail_json() { python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))[0]["stderr_tail"]))' "$tmp/y.json"; }
 check "json escapes quotes and newlines" [ "$(tail_json)" = "'a,b \"q\" |pipe|\\nline2'" ]
 expect_fail "export of a missing session" "no session 999" export --session 999 --format csv --db "$db"
-expect_fail "export in an unknown format" "'xml' is not csv, json or markdown" export --session 1 --format xml --db "$db"
+expect_fail "export in an unknown format" "'xml' is not csv, json, markdown" export --session 1 --format xml --db "$db"
 # Run from another directory: hakbench finds its repository, while the paths the user typed
 # (--db, --workloads-conf) stay relative to where the user is. A mistyped name leaves no
 # database behind.

@@ -43,7 +43,7 @@ static void shipped_variants_conf_loads(void **state)
 {
     (void)state;
     variant_table t;
-    assert_int_equal(variants_load("harness/spec/variants.conf", &t, err, sizeof err), 0);
+    assert_int_equal(variants_load(VARIANTS_CONF, &t, err, sizeof err), 0);
     const variant_def *d = variants_find(&t, "baseline");
     assert_non_null(d);
     assert_int_equal(d->kind, VARIANT_HAKMEM);
@@ -92,7 +92,7 @@ static void spec_forms_resolve(void **state)
     (void)state;
     variant_table t;
     variant_spec s;
-    assert_int_equal(variants_load("harness/spec/variants.conf", &t, err, sizeof err), 0);
+    assert_int_equal(variants_load(VARIANTS_CONF, &t, err, sizeof err), 0);
     assert_int_equal(variant_spec_parse("fastpath", &t, &s, err, sizeof err), 0);
     assert_string_equal(s.def->name, "fastpath");
     assert_string_equal(s.rev, "");
@@ -111,7 +111,7 @@ static void bad_specs_explain_themselves(void **state)
     (void)state;
     variant_table t;
     variant_spec s;
-    assert_int_equal(variants_load("harness/spec/variants.conf", &t, err, sizeof err), 0);
+    assert_int_equal(variants_load(VARIANTS_CONF, &t, err, sizeof err), 0);
     assert_int_equal(variant_spec_parse("fastpth", &t, &s, err, sizeof err), -1);
     assert_non_null(strstr(err, "unknown variant 'fastpth'"));
     assert_non_null(strstr(err, "baseline"));
@@ -129,7 +129,7 @@ static void shipped_workloads_conf_loads(void **state)
 {
     (void)state;
     workload_table t;
-    assert_int_equal(workloads_load("harness/spec/workloads.conf", &t, err, sizeof err), 0);
+    assert_int_equal(workloads_load(WORKLOADS_CONF, &t, err, sizeof err), 0);
     const workload_def *w = workloads_find(&t, "larson");
     assert_non_null(w);
     assert_int_equal(w->threads, 2);

@@ -1,5 +1,6 @@
-/* db.c: creating and migrating the store, its pragmas, refusing foreign, newer and corrupt
- * files without touching them, unusable paths, the machine row, and two writers waiting. */
+/* store.c and sqlite.c: creating and migrating the store, its pragmas, refusing foreign, newer
+ * and corrupt files without touching them, unusable paths, the machine row, and two writers
+ * waiting. White-box: it reads the database through the store's own seam (store/sql.h). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,14 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
-#include "store/db.h"
+#include "run/machine.h"
+#include "store/internal.h"
+#include "store/machines.h"
+#include "store/sql.h"
+#include "store/sessions.h"
+#include "store/store.h"
 
 static char dir[] = "/tmp/hakbench-test-db.XXXXXX";
 static char path[256], err[1024];
@@ -43,12 +50,12 @@ static void fresh(void)
     unlink(f);
 }
 
-static long long scalar(sqlite3 *db, const char *sql)
+static long long scalar(store *db, const char *sql)
 {
-    sqlite3_stmt *st = db_prepare(db, sql);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sql_stmt *st = sql_prepare(db->sql, sql);
+    assert_int_equal(sql_step(st), SQL_ROW);
+    long long v = sql_int64(st, 0);
+    sql_finalize(st);
     return v;
 }
 
@@ -75,7 +82,7 @@ static void expect_refused(const char *want)
 {
     size_t before_len, after_len;
     char *before = file_bytes(path, &before_len);
-    assert_null(db_open(path, err, sizeof err));
+    assert_null(store_open(path, err, sizeof err));
     if (!strstr(err, want)) fail_msg("got '%s', want '%s'", err, want);
     char *after = file_bytes(path, &after_len);
     assert_int_equal(before_len, after_len);
@@ -88,58 +95,56 @@ static void new_database_gets_schema_wal_and_foreign_keys(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *db = db_open(path, err, sizeof err);
+    store *db = store_open(path, err, sizeof err);
     assert_non_null(db);
-    assert_int_equal(scalar(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+    assert_int_equal(scalar(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(scalar(db, "PRAGMA foreign_keys"), 1);
     assert_int_equal(scalar(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('runs', "
                                 "'sessions', 'builds', 'machines', 'results')"),
                      5);
-    db_close(db);
+    store_close(db);
 }
 
 static void reopening_keeps_the_data(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *db = db_open(path, err, sizeof err);
-    int64_t m = db_machine_id(db, NULL, 0);
-    db_close(db);
-    db = db_open(path, err, sizeof err);
+    store *db = store_open(path, err, sizeof err);
+    int64_t m = machine_id(db);
+    store_close(db);
+    db = store_open(path, err, sizeof err);
     assert_non_null(db);
     assert_int_equal(scalar(db, "SELECT count(*) FROM machines"), 1);
-    assert_int_equal(db_machine_id(db, NULL, 0), m);
-    db_close(db);
+    assert_int_equal(machine_id(db), m);
+    store_close(db);
 }
 
 static void foreign_keys_are_enforced(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *db = db_open(path, err, sizeof err);
-    assert_int_not_equal(sqlite3_exec(db,
-                                      "INSERT INTO sessions (uuid, kind, machine_id, started_at, "
-                                      "command, seed) VALUES ('u', 'run', 999, 't', 'c', 1)",
-                                      NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_int_equal(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_FOREIGNKEY);
-    db_close(db);
+    store *db = store_open(path, err, sizeof err);
+    store_new_session n = {.kind = "run", .command = "c", .machine_id = 999, .seed = 1};
+    assert_int_equal(store_session_create(db, &n, NULL), -1);
+    assert_non_null(strstr(sql_error(db->sql), "FOREIGN KEY"));
+    store_close(db);
 }
 
 static void machine_fingerprint_is_a_sha256(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *db = db_open(path, err, sizeof err);
-    char fp[65];
-    assert_true(db_machine_id(db, fp, sizeof fp) > 0);
-    assert_int_equal(strlen(fp), 64);
-    assert_int_equal(strspn(fp, "0123456789abcdef"), 64);
+    store *db = store_open(path, err, sizeof err);
+    machine_info m;
+    machine_probe(&m);
+    assert_true(store_machine_id(db, &m) > 0);
+    assert_int_equal(strlen(m.fingerprint), 64);
+    assert_int_equal(strspn(m.fingerprint, "0123456789abcdef"), 64);
     assert_int_equal(scalar(db, "SELECT cores > 0 AND cpu_model <> '' AND glibc <> '' FROM "
                                 "machines"),
                      1);
-    db_close(db);
+    store_close(db);
 }
 
 static void garbage_file_is_refused_untouched(void **state)
@@ -171,9 +176,9 @@ static void newer_schema_is_refused(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *db = db_open(path, err, sizeof err);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
-    db_close(db);
+    store *db = store_open(path, err, sizeof err);
+    assert_int_equal(sql_exec(db->sql, "PRAGMA user_version = 7", "test"), 0);
+    store_close(db);
     expect_refused("newer hakbench (schema version 7");
 }
 
@@ -181,17 +186,17 @@ static void corrupt_file_is_refused_untouched(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *db = db_open(path, err, sizeof err);
+    store *db = store_open(path, err, sizeof err);
     /* Enough rows for several pages, checkpointed into the main file. */
-    assert_int_equal(sqlite3_exec(db,
-                                  "PRAGMA journal_mode=DELETE; WITH RECURSIVE n(i) AS (SELECT 1 "
-                                  "UNION ALL SELECT i+1 FROM n WHERE i < 3000) INSERT INTO "
-                                  "machines (fingerprint, cpu_model, cores, kernel, governor, "
-                                  "thp, glibc, compiler, hostname) SELECT 'fp'||i, 'cpu', 1, 'k', "
-                                  "'g', 't', 'c', 'cc', 'h' FROM n",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    db_close(db);
+    assert_int_equal(sql_exec(db->sql,
+                              "PRAGMA journal_mode=DELETE; WITH RECURSIVE n(i) AS (SELECT 1 "
+                              "UNION ALL SELECT i+1 FROM n WHERE i < 3000) INSERT INTO "
+                              "machines (fingerprint, cpu_model, cores, kernel, governor, "
+                              "thp, glibc, compiler, hostname) SELECT 'fp'||i, 'cpu', 1, 'k', "
+                              "'g', 't', 'c', 'cc', 'h' FROM n",
+                              "test"),
+                     0);
+    store_close(db);
     size_t len;
     char *bytes = file_bytes(path, &len);
     assert_true(len > 8 * 4096);
@@ -206,17 +211,17 @@ static void missing_directory_is_a_clear_error(void **state)
     (void)state;
     char p[300];
     snprintf(p, sizeof p, "%s/no/such/dir/hakmem.db", dir);
-    assert_null(db_open(p, err, sizeof err));
+    assert_null(store_open(p, err, sizeof err));
     assert_non_null(strstr(err, "does not exist"));
     snprintf(p, sizeof p, "%s/hakmem.db/inside.db", dir);
     fresh();
     write_bytes(path, "", 0);
-    assert_null(db_open(p, err, sizeof err));
+    assert_null(store_open(p, err, sizeof err));
     assert_non_null(strstr(err, "not a directory"));
 }
 
 typedef struct {
-    sqlite3 *db;
+    store *db;
     int done;
 } holder;
 
@@ -225,7 +230,7 @@ static void *release_later(void *arg)
     holder *h = arg;
     usleep(300 * 1000);
     h->done = 1;
-    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
+    sql_commit(h->db->sql, "test");
     return NULL;
 }
 
@@ -233,19 +238,19 @@ static void second_writer_waits_for_the_first(void **state)
 {
     (void)state;
     fresh();
-    sqlite3 *a = db_open(path, err, sizeof err), *b = db_open(path, err, sizeof err);
+    store *a = store_open(path, err, sizeof err), *b = store_open(path, err, sizeof err);
     assert_non_null(a);
     assert_non_null(b);
-    assert_int_equal(sqlite3_exec(a, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sql_begin_write(a->sql, "test"), 0);
     holder h = {a, 0};
     pthread_t t;
     pthread_create(&t, NULL, release_later, &h);
-    assert_int_equal(sqlite3_exec(b, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sql_begin_write(b->sql, "test"), 0);
     assert_int_equal(h.done, 1); /* it got the lock only after the first committed */
-    assert_int_equal(sqlite3_exec(b, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sql_commit(b->sql, "test"), 0);
     pthread_join(t, NULL);
-    db_close(a);
-    db_close(b);
+    store_close(a);
+    store_close(b);
 }
 
 int main(void)

@@ -1,10 +1,11 @@
-#include "cli/options.h"
+#include "commands/options.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char **cli_split_list(const char *text, int *count)
 {
@@ -87,4 +88,30 @@ const char *cli_command_line(int argc, char **argv)
         used += (size_t)snprintf(buf + used, sizeof buf - used, plain ? " %s" : " '%s'", argv[i]);
     }
     return buf;
+}
+
+int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_t *out)
+{
+    long v;
+    if (cli_parse_long(cmd, opt, text, 1, 0x7fffffffL, &v) != 0) return -1;
+    *out = v;
+    return 0;
+}
+
+store *cli_open_store(const char *cmd, const char *path)
+{
+    char err[1024];
+    store *s = store_open(path, err, sizeof err);
+    if (!s) fprintf(stderr, "hakbench %s: %s\n", cmd, err);
+    return s;
+}
+
+store *cli_open_existing_store(const char *cmd, const char *path)
+{
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "hakbench %s: %s: %s (run `hakbench run` first or pass --db)\n", cmd, path,
+                strerror(errno));
+        return NULL;
+    }
+    return cli_open_store(cmd, path);
 }

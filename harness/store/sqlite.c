@@ -1,32 +1,32 @@
-/* Opening the results store. The order of checks matters: we look at the file before SQLite
- * writes anything (a foreign file must never be touched), then at its schema version, and only
- * then create or migrate inside one IMMEDIATE transaction so a second harness opening the same
- * new file waits instead of racing. */
-#include "store/db.h"
+/* The SQLite side of store/sql.h: the only file of the harness that calls sqlite3_*.
+ *
+ * Opening: the order of checks matters. We look at the file before SQLite writes anything (a
+ * foreign file must never be touched), then at its schema version, and only then create or
+ * migrate inside one IMMEDIATE transaction so a second harness opening the same new file waits
+ * instead of racing. */
+#include "store/sql.h"
 
 #include <errno.h>
 #include <libgen.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "run/machine.h"
-
-extern const char hakbench_schema_sql[];
-
 /* Two harnesses writing at once: the second waits this long for the first's transaction. */
-#define DB_BUSY_TIMEOUT_MS 60000
+#define BUSY_TIMEOUT_MS 60000
 
-/* Tables every hakmem database has; a versioned file without them is someone else's. */
-static const char *const required_tables[] = {"machines",    "builds",   "sessions",   "runs",
-                                              "run_metrics", "counters", "rss_samples"};
+struct sql_conn {
+    sqlite3 *db;
+};
 
-/* migrations[v] takes a database from schema version v to v+1. Version 0 is "empty": the
- * creation script. Later versions append ALTER/CREATE scripts here. */
-static const char *const migrations[DB_SCHEMA_VERSION] = {hakbench_schema_sql};
+/* sqlite3_stmt is the statement; the seam's type is only a name for it. */
+static sqlite3_stmt *raw(sql_stmt *st)
+{
+    return (sqlite3_stmt *)st;
+}
 
 static int query_int(sqlite3 *db, const char *sql, long long *out)
 {
@@ -36,6 +36,18 @@ static int query_int(sqlite3 *db, const char *sql, long long *out)
     if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Refuses what SQLite would otherwise happily overwrite or misreport. */
@@ -90,7 +102,8 @@ static int check_file(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-static int check_schema(sqlite3 *db, const char *path, long long version, char *err, size_t errlen)
+static int check_schema(sqlite3 *db, const char *path, long long version, int known,
+                        const char *const *required, char *err, size_t errlen)
 {
     long long tables = 0;
     if (query_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0) {
@@ -98,11 +111,11 @@ static int check_schema(sqlite3 *db, const char *path, long long version, char *
                  sqlite3_errmsg(db));
         return -1;
     }
-    if (version > DB_SCHEMA_VERSION) {
+    if (version > known) {
         snprintf(err, errlen,
                  "%s: written by a newer hakbench (schema version %lld, this one knows up to "
                  "%d); update hakbench",
-                 path, version, DB_SCHEMA_VERSION);
+                 path, version, known);
         return -1;
     }
     if (version == 0 && tables > 0) {
@@ -113,25 +126,20 @@ static int check_schema(sqlite3 *db, const char *path, long long version, char *
         return -1;
     }
     if (version == 0) return 0;
-    for (size_t i = 0; i < sizeof required_tables / sizeof *required_tables; i++) {
-        sqlite3_stmt *st;
-        sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
-                           NULL);
-        sqlite3_bind_text(st, 1, required_tables[i], -1, SQLITE_STATIC);
-        int found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-        if (!found) {
+    for (size_t i = 0; required[i]; i++) {
+        if (table_exists(db, required[i]) != 1) {
             snprintf(err, errlen,
                      "%s: not a hakmem database (user_version %lld but no '%s' table); left "
                      "untouched, choose another --db",
-                     path, version, required_tables[i]);
+                     path, version, required[i]);
             return -1;
         }
     }
     return 0;
 }
 
-static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+static int migrate(sqlite3 *db, const char *path, int known, const char *const *migrations,
+                   const char *const *required, char *err, size_t errlen)
 {
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot lock the database: %s", path, sqlite3_errmsg(db));
@@ -140,17 +148,16 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     /* Read the version again under the lock: another harness may have just created it. */
     long long version = 0;
     if (query_int(db, "PRAGMA user_version", &version) != 0 ||
-        check_schema(db, path, version, err, errlen) != 0) {
+        check_schema(db, path, version, known, required, err, errlen) != 0) {
         if (!err[0]) snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
-    const char *const *m = migrations;
-    for (long long v = version; v < DB_SCHEMA_VERSION; v++) {
+    for (long long v = version; v < known; v++) {
         char *msg = NULL;
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %lld", v + 1);
-        if (sqlite3_exec(db, m[v], NULL, NULL, &msg) != SQLITE_OK ||
+        if (sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
             sqlite3_exec(db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
             snprintf(err, errlen, "%s: migrating schema %lld -> %lld failed: %s", path, v, v + 1,
                      msg ? msg : sqlite3_errmsg(db));
@@ -166,7 +173,19 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-sqlite3 *db_open(const char *path, char *err, size_t errlen)
+static sql_conn *wrap(sqlite3 *db)
+{
+    sql_conn *c = malloc(sizeof *c);
+    if (!c) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    c->db = db;
+    return c;
+}
+
+sql_conn *sql_open(const char *path, int known, const char *const *migrations,
+                   const char *const *required, char *err, size_t errlen)
 {
     err[0] = '\0';
     if (check_file(path, err, errlen) != 0) return NULL;
@@ -176,7 +195,7 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
-    sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db, 1);
 
     long long version = 0;
@@ -185,7 +204,7 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
                  sqlite3_errmsg(db));
         goto fail;
     }
-    if (check_schema(db, path, version, err, errlen) != 0) goto fail;
+    if (check_schema(db, path, version, known, required, err, errlen) != 0) goto fail;
     if (version > 0) {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
@@ -206,7 +225,7 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
     }
     /* WAL: a reader (report) never blocks the writer (run), and a killed writer loses only its
      * open transaction. synchronous=NORMAL is durable against a process kill in WAL mode. */
-    long long dummy;
+    long long fk;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
@@ -217,75 +236,208 @@ sqlite3 *db_open(const char *path, char *err, size_t errlen)
     sqlite3_finalize(st);
     if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
             SQLITE_OK ||
-        query_int(db, "PRAGMA foreign_keys", &dummy) != 0 || dummy != 1) {
+        query_int(db, "PRAGMA foreign_keys", &fk) != 0 || fk != 1) {
         snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
         goto fail;
     }
-    if (version < DB_SCHEMA_VERSION && migrate(db, path, err, errlen) != 0) goto fail;
-    return db;
+    if (version < known && migrate(db, path, known, migrations, required, err, errlen) != 0)
+        goto fail;
+    return wrap(db);
 fail:
     sqlite3_close(db);
     return NULL;
 }
 
-void db_close(sqlite3 *db)
+sql_conn *sql_open_readonly(const char *path, char *err, size_t errlen)
 {
-    sqlite3_close(db);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    return wrap(db);
 }
 
-int db_exec(sqlite3 *db, const char *sql, const char *context)
+void sql_close(sql_conn *c)
+{
+    if (!c) return;
+    sqlite3_close(c->db);
+    free(c);
+}
+
+long long sql_schema_version(sql_conn *c)
+{
+    long long v;
+    return query_int(c->db, "PRAGMA user_version", &v) == 0 ? v : -1;
+}
+
+int sql_has_table(sql_conn *c, const char *name)
+{
+    return table_exists(c->db, name);
+}
+
+int sql_exec(sql_conn *c, const char *sql, const char *context)
 {
     char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "hakbench: %s: %s\n", context, msg ? msg : sqlite3_errmsg(db));
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "hakbench: %s: %s\n", context, msg ? msg : sqlite3_errmsg(c->db));
         sqlite3_free(msg);
         return -1;
     }
     return 0;
 }
 
-sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+int sql_begin_write(sql_conn *c, const char *context)
+{
+    return sql_exec(c, "BEGIN IMMEDIATE", context);
+}
+
+int sql_commit(sql_conn *c, const char *context)
+{
+    return sql_exec(c, "COMMIT", context);
+}
+
+void sql_rollback(sql_conn *c)
+{
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int sql_attach(sql_conn *c, const char *path, const char *alias)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "ATTACH DATABASE ?1 AS %s", alias);
+    sql_stmt *st = sql_prepare(c, sql);
+    sql_bind_text(st, 1, path);
+    return sql_run(st, "attaching a database");
+}
+
+void sql_detach(sql_conn *c, const char *alias)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DETACH DATABASE %s", alias);
+    sql_exec(c, sql, "detaching a database");
+}
+
+sql_stmt *sql_prepare(sql_conn *c, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hakbench: internal error preparing \"%s\": %s\n", sql, sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hakbench: internal error preparing \"%s\": %s\n", sql,
+                sqlite3_errmsg(c->db));
         exit(2);
     }
-    return st;
+    return (sql_stmt *)st;
 }
 
-int64_t db_machine_id(sqlite3 *db, char *fp, size_t fplen)
+void sql_bind_int64(sql_stmt *st, int i, int64_t v)
 {
-    machine_info m;
-    machine_probe(&m);
-    if (fp) snprintf(fp, fplen, "%s", m.fingerprint);
-    sqlite3_stmt *st = db_prepare(
-        db, "INSERT INTO machines (fingerprint, cpu_model, cores, kernel, governor, thp, glibc, "
-            "compiler, hostname) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-            "ON CONFLICT (fingerprint) DO UPDATE SET hostname = excluded.hostname "
-            "RETURNING id");
-    sqlite3_bind_text(st, 1, m.fingerprint, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, m.cpu_model, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, m.cores);
-    sqlite3_bind_text(st, 4, m.kernel, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, m.governor, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, m.thp, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, m.glibc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 8, m.compiler, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 9, m.hostname, -1, SQLITE_TRANSIENT);
-    int64_t id = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
+    sqlite3_bind_int64(raw(st), i, v);
+}
+
+void sql_bind_double(sql_stmt *st, int i, double v)
+{
+    sqlite3_bind_double(raw(st), i, v);
+}
+
+void sql_bind_text(sql_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(raw(st), i, s, -1, SQLITE_TRANSIENT);
     else
-        fprintf(stderr, "hakbench: recording the machine: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return id;
+        sqlite3_bind_null(raw(st), i);
 }
 
-void db_now(char *buf, size_t len)
+void sql_bind_null(sql_stmt *st, int i)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sqlite3_bind_null(raw(st), i);
+}
+
+int sql_step(sql_stmt *st)
+{
+    int rc = sqlite3_step(raw(st));
+    return rc == SQLITE_ROW ? SQL_ROW : rc == SQLITE_DONE ? SQL_DONE : SQL_ERROR;
+}
+
+int sql_run(sql_stmt *st, const char *context)
+{
+    int rc = sql_step(st);
+    if (rc == SQL_ERROR) fprintf(stderr, "hakbench: %s: %s\n", context, sql_stmt_error(st));
+    sql_finalize(st);
+    return rc == SQL_ERROR ? -1 : 0;
+}
+
+void sql_reset(sql_stmt *st)
+{
+    sqlite3_reset(raw(st));
+}
+
+void sql_finalize(sql_stmt *st)
+{
+    sqlite3_finalize(raw(st));
+}
+
+int sql_column_count(sql_stmt *st)
+{
+    return sqlite3_column_count(raw(st));
+}
+
+const char *sql_column_name(sql_stmt *st, int col)
+{
+    return sqlite3_column_name(raw(st), col);
+}
+
+sql_type sql_column_type(sql_stmt *st, int col)
+{
+    switch (sqlite3_column_type(raw(st), col)) {
+    case SQLITE_INTEGER:
+        return SQL_INTEGER;
+    case SQLITE_FLOAT:
+        return SQL_REAL;
+    case SQLITE_NULL:
+        return SQL_NULL;
+    default:
+        return SQL_TEXT;
+    }
+}
+
+int sql_is_null(sql_stmt *st, int col)
+{
+    return sqlite3_column_type(raw(st), col) == SQLITE_NULL;
+}
+
+int64_t sql_int64(sql_stmt *st, int col)
+{
+    return sqlite3_column_int64(raw(st), col);
+}
+
+double sql_double(sql_stmt *st, int col)
+{
+    return sqlite3_column_double(raw(st), col);
+}
+
+const char *sql_text(sql_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(raw(st), col);
+    return s ? (const char *)s : "";
+}
+
+void sql_text_copy(sql_stmt *st, int col, char *dst, size_t len)
+{
+    snprintf(dst, len, "%s", sql_text(st, col));
+}
+
+int64_t sql_last_insert_id(sql_conn *c)
+{
+    return sqlite3_last_insert_rowid(c->db);
+}
+
+const char *sql_error(sql_conn *c)
+{
+    return sqlite3_errmsg(c->db);
+}
+
+const char *sql_stmt_error(sql_stmt *st)
+{
+    return sqlite3_errmsg(sqlite3_db_handle(raw(st)));
 }

@@ -1,10 +1,12 @@
-/* Small helpers shared by the cmd_*.c files that hakbench's core owns (run, export, build):
- * parsing numbers and comma lists from options, and the "hakbench: ..." error convention.
- * No database or process code here. */
-#ifndef HAKBENCH_CLI_H
-#define HAKBENCH_CLI_H
+/* What every command shares: parsing numbers and comma lists from options with the
+ * "hakbench CMD: --OPT: ..." error convention, the command line as stored with a session, and
+ * opening the store with a message. */
+#ifndef HAKBENCH_OPTIONS_H
+#define HAKBENCH_OPTIONS_H
 
 #include <stdint.h>
+
+#include "store/store.h"
 
 /* Splits "a,b,c" into a NULL-terminated array of strings (one allocation; free() it). Empty
  * items are an error: returns NULL. */
@@ -20,5 +22,14 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *
 
 /* The command line as one string, for the sessions table. Static buffer. */
 const char *cli_command_line(int argc, char **argv);
+
+/* A session id (a whole number from 1). */
+int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_t *out);
+
+/* Opens the store at path; on failure prints "hakbench CMD: <reason>" and returns NULL. */
+store *cli_open_store(const char *cmd, const char *path);
+/* The same for a database that must already exist (report, export, sessions read one: opening
+ * a missing path would create an empty database). */
+store *cli_open_existing_store(const char *cmd, const char *path);
 
 #endif
