@@ -1,6 +1,7 @@
 /* hakbench compare: the statistics of two variants measured in one session, one row per
- * workload, as a text table or JSON. The numbers come from compare_session (compare.c); this
- * file picks the session, guards against mixed machines and prints. */
+ * workload, as a text table or JSON. The numbers come from compare_sessions (analysis/), the
+ * writing from report/comparison.h; this file picks the sessions and guards against mixed
+ * machines. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -11,6 +12,7 @@
 #include "commands/commands.h"
 #include "analysis/compare.h"
 #include "commands/options.h"
+#include "report/comparison.h"
 #include "store/sessions.h"
 #include "store/store.h"
 
@@ -49,140 +51,6 @@ static const char compare_usage[] =
     "  -h, --help       this text\n"
     "\n"
     "Exit status: 0 no regression, 1 a regression or a failed run, 2 could not compare.\n";
-
-/* 12345678 -> "12.35M": ops/s and instruction counts both read best with an SI prefix. */
-static void format_si(double v, char *buf, size_t len)
-{
-    static const char prefix[] = " kMGT";
-    if (isnan(v)) {
-        snprintf(buf, len, "-");
-        return;
-    }
-    int k = 0;
-    while (fabs(v) >= 1000 && k < 4) {
-        v /= 1000;
-        k++;
-    }
-    if (k)
-        snprintf(buf, len, "%.2f%c", v, prefix[k]);
-    else
-        snprintf(buf, len, "%.2f", v);
-}
-
-static void format_pct(double v, char *buf, size_t len)
-{
-    if (isnan(v))
-        snprintf(buf, len, "-");
-    else
-        snprintf(buf, len, "%+.1f%%", 100 * v);
-}
-
-static void print_text(int64_t session_a, int64_t session, const char *a, const char *b,
-                       const char *metric, int machines, const comparison *c, int n)
-{
-    int instr = strcmp(metric, "instructions") == 0;
-    if (session_a == session)
-        printf("session %lld: A = %s, B = %s", (long long)session, a, b);
-    else
-        printf("A = %s (session %lld), B = %s (session %lld), not interleaved", a,
-               (long long)session_a, b, (long long)session);
-    printf("; metric %s (%s is better)\n", instr ? "instructions" : "ops/s",
-           instr ? "lower" : "higher");
-    if (machines > 1)
-        printf("WARNING: the runs come from %d different machines (--force): the numbers are "
-               "not comparable\n",
-               machines);
-    printf("\n%-18s %10s %10s %8s %18s %8s %12s %8s %6s  %s\n", "workload", "median A", "median B",
-           "change", "95% CI", "p", "pairs/runs", "outliers", "delta", "verdict");
-    for (int i = 0; i < n; i++) {
-        char ma[32], mb[32], ch[32], lo[32], hi[32], ci[80], runs[48], outl[48], d[32];
-        format_si(c[i].median_a, ma, sizeof ma);
-        format_si(c[i].median_b, mb, sizeof mb);
-        format_pct(c[i].change, ch, sizeof ch);
-        format_pct(c[i].ci_lo, lo, sizeof lo);
-        format_pct(c[i].ci_hi, hi, sizeof hi);
-        snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-        snprintf(runs, sizeof runs, "%d/%d+%d", c[i].pairs, c[i].n_a, c[i].n_b);
-        snprintf(outl, sizeof outl, "%d+%d", c[i].outliers_a, c[i].outliers_b);
-        snprintf(d, sizeof d, "%.1f%%", 100 * c[i].delta);
-        printf("%-18s %10s %10s %8s %18s %8.4f %12s %8s %6s  %s", c[i].workload, ma, mb, ch, ci,
-               c[i].p, runs, outl, d, verdict_name(c[i].verdict));
-        if (c[i].verdict == VERDICT_FAILED)
-            printf(" (%d of A, %d of B not ok)", c[i].failed_a, c[i].failed_b);
-        printf("\n");
-    }
-    /* Say what to do about a weak answer, as hyperfine does for outliers. */
-    for (int i = 0; i < n; i++) {
-        if (c[i].outliers_a + c[i].outliers_b > 0)
-            printf("note: %s: %d outlier(s) in A, %d in B (MAD test): other load on the machine "
-                   "can cause them\n",
-                   c[i].workload, c[i].outliers_a, c[i].outliers_b);
-        if (c[i].verdict == VERDICT_INCONCLUSIVE)
-            printf("note: %s: inconclusive: measure more runs, e.g. hakbench run --variants "
-                   "%s,%s --workloads %s --runs %d\n",
-                   c[i].workload, a, b, c[i].workload, 2 * (c[i].n_a > 5 ? c[i].n_a : 5));
-        if (c[i].verdict == VERDICT_FAILED)
-            printf("note: %s: failed runs: see hakbench export --session %lld\n", c[i].workload,
-                   (long long)session);
-    }
-}
-
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
-static void json_number(const char *key, double v)
-{
-    printf(", \"%s\": ", key);
-    if (isfinite(v))
-        printf("%.10g", v);
-    else
-        printf("null");
-}
-
-static void print_json(int64_t session_a, int64_t session, const char *a, const char *b,
-                       const char *metric, int machines, const comparison *c, int n)
-{
-    printf("{\"session\": %lld, \"baseline_session\": %lld, \"a\": ", (long long)session,
-           (long long)session_a);
-    json_string(a);
-    printf(", \"b\": ");
-    json_string(b);
-    printf(", \"metric\": ");
-    json_string(metric);
-    printf(", \"machines\": %d, \"mixed_machines\": %s, \"comparisons\": [", machines,
-           machines > 1 ? "true" : "false");
-    for (int i = 0; i < n; i++) {
-        printf("%s\n  {\"workload\": ", i ? "," : "");
-        json_string(c[i].workload);
-        printf(", \"verdict\": \"%s\", \"n_a\": %d, \"n_b\": %d, \"failed_a\": %d, "
-               "\"failed_b\": %d, \"pairs\": %d",
-               verdict_name(c[i].verdict), c[i].n_a, c[i].n_b, c[i].failed_a, c[i].failed_b,
-               c[i].pairs);
-        json_number("median_a", c[i].median_a);
-        json_number("median_b", c[i].median_b);
-        json_number("change", c[i].change);
-        json_number("ratio_of_medians", c[i].ratio_of_medians);
-        json_number("ci_lo", c[i].ci_lo);
-        json_number("ci_hi", c[i].ci_hi);
-        json_number("p", c[i].p);
-        json_number("delta", c[i].delta);
-        json_number("rss_a_kb", c[i].rss_a_kb);
-        json_number("rss_b_kb", c[i].rss_b_kb);
-        printf(", \"outliers_a\": %d, \"outliers_b\": %d}", c[i].outliers_a, c[i].outliers_b);
-    }
-    printf("\n]}\n");
-}
 
 int cmd_compare(int argc, char **argv)
 {
@@ -320,10 +188,18 @@ int cmd_compare(int argc, char **argv)
                 workload ? workload : "");
         goto out;
     }
+    comparison_view view = {.session_a = session_a,
+                            .session_b = session,
+                            .a = a,
+                            .b = b,
+                            .metric = metric,
+                            .machines = machines,
+                            .cmp = res,
+                            .n = n};
     if (strcmp(format, "json") == 0)
-        print_json(session_a, session, a, b, metric, machines, res, n);
+        comparison_write_json(stdout, &view);
     else
-        print_text(session_a, session, a, b, metric, machines, res, n);
+        comparison_write_text(stdout, &view);
     status = 0;
     for (int i = 0; i < n; i++)
         if (res[i].verdict == VERDICT_REGRESSION || res[i].verdict == VERDICT_FAILED) status = 1;

@@ -1,61 +1,39 @@
-/* Export as JSON: every run of the session as an object of its columns. */
-#include <math.h>
+/* Export as JSON (hakbench-export/1): the session's id, kind and start, and every run as an
+ * object of its columns; NULL columns are null, text is valid UTF-8 (util/json.h). */
 #include <stdio.h>
 
 #include "report/export.h"
+#include "util/json.h"
 
-static void json_string(FILE *f, const char *s)
+static json_t *value(const store_value *v)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", f);
-            break;
-        case '\\':
-            fputs("\\\\", f);
-            break;
-        case '\n':
-            fputs("\\n", f);
-            break;
-        case '\r':
-            fputs("\\r", f);
-            break;
-        case '\t':
-            fputs("\\t", f);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
+    switch (v->kind) {
+    case STORE_INT:
+        return json_integer(v->i);
+    case STORE_REAL:
+        return json_number(v->r);
+    case STORE_TEXT:
+        return json_text(v->s);
+    case STORE_NULL:
+        break;
     }
-    fputc('"', f);
+    return json_null();
 }
 
 int export_write_json(FILE *f, const export_source *src)
 {
     const store_table *t = src->runs;
-    fputs("[", f);
+    json_t *doc = json_document("export");
+    json_object_set_new(doc, "session", json_integer(src->session->id));
+    json_object_set_new(doc, "kind", json_text(src->session->kind));
+    json_object_set_new(doc, "started_at", json_text(src->session->started_at));
+    json_t *runs = json_array();
     for (int r = 0; r < t->nrows; r++) {
-        fputs(r ? ",\n  {" : "\n  {", f);
-        for (int c = 0; c < t->ncols; c++) {
-            const store_value *v = store_table_at(t, r, c);
-            if (c) fputs(", ", f);
-            json_string(f, t->names[c]);
-            fputs(": ", f);
-            if (v->kind == STORE_INT)
-                fprintf(f, "%lld", (long long)v->i);
-            else if (v->kind == STORE_REAL && isfinite(v->r))
-                fprintf(f, "%.17g", v->r);
-            else if (v->kind == STORE_TEXT)
-                json_string(f, v->s);
-            else
-                fputs("null", f);
-        }
-        fputs("}", f);
+        json_t *run = json_object();
+        for (int c = 0; c < t->ncols; c++)
+            json_object_set_new(run, t->names[c], value(store_table_at(t, r, c)));
+        json_array_append_new(runs, run);
     }
-    fputs(t->nrows ? "\n]\n" : "]\n", f);
-    return 0;
+    json_object_set_new(doc, "runs", runs);
+    return json_write(f, doc);
 }

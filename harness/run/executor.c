@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "run/memcgroup.h"
+#include "util/clock.h"
+#include "util/utf8.h"
 
 #define TERM_GRACE_S 2.0
 #define MAX_GROUP_PIDS 256
@@ -53,13 +55,6 @@ static void install_signal_handlers(void)
         sa.sa_handler = on_fatal_signal;
         sigaction(sigs[i], &sa, NULL);
     }
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 typedef struct {
@@ -134,24 +129,6 @@ static void record_sample(exec_result *res, int *stride, int *skip, int t_ms, lo
     res->sample_t_ms[res->nsamples] = t_ms;
     res->sample_rss_kb[res->nsamples] = kb;
     res->nsamples++;
-}
-
-/* Keeps the last bytes of a stream. */
-static void tail_append(char *tail, size_t cap, const char *data, size_t n)
-{
-    size_t used = strlen(tail);
-    if (n >= cap - 1) {
-        memcpy(tail, data + n - (cap - 1), cap - 1);
-        tail[cap - 1] = '\0';
-        return;
-    }
-    if (used + n > cap - 1) {
-        size_t drop = used + n - (cap - 1);
-        memmove(tail, tail + drop, used - drop + 1);
-        used -= drop;
-    }
-    memcpy(tail + used, data, n);
-    tail[used + n] = '\0';
 }
 
 typedef struct {
@@ -258,7 +235,7 @@ int exec_run(const exec_request *req, exec_result *res)
     install_signal_handlers();
     memcgroup cg;
     memcgroup_create(&cg, req->mem_limit_kb);
-    double start = now_s();
+    double start = clock_monotonic_s();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -297,7 +274,7 @@ int exec_run(const exec_request *req, exec_result *res)
     double drain_until = INFINITY;
 
     while (open_fds > 0 || !reaped) {
-        double now = now_s();
+        double now = clock_monotonic_s();
         double wake = next_sample;
         if (wake > term_at) wake = term_at;
         if (wake > kill_at) wake = kill_at;
@@ -317,14 +294,14 @@ int exec_run(const exec_request *req, exec_result *res)
             if (n > 0 && i == 0)
                 stdout_feed(lr, res, buf, (size_t)n);
             else if (n > 0)
-                tail_append(res->stderr_tail, sizeof res->stderr_tail, buf, (size_t)n);
+                utf8_tail_append(res->stderr_tail, sizeof res->stderr_tail, buf, (size_t)n);
             else if (n == 0 || errno != EINTR) {
                 close(fds[i].fd);
                 fds[i].fd = -1;
                 open_fds--;
             }
         }
-        now = now_s();
+        now = clock_monotonic_s();
         if (!reaped && now >= next_sample) {
             long kb = group_rss_kb(&g);
             if (kb > sample_peak) sample_peak = (double)kb;
@@ -351,13 +328,13 @@ int exec_run(const exec_request *req, exec_result *res)
             pid_t r = wait4(pid, &status, WNOHANG, &ru);
             if (r == pid) {
                 reaped = 1;
-                res->wall_s = now_s() - start;
+                res->wall_s = clock_monotonic_s() - start;
                 /* Stragglers in the group (a forked helper) must not outlive the run. */
                 kill(-pid, SIGKILL);
-                drain_until = now_s() + 1.0;
+                drain_until = clock_monotonic_s() + 1.0;
             }
         }
-        if (reaped && now_s() > drain_until) break;
+        if (reaped && clock_monotonic_s() > drain_until) break;
     }
     running_pgid = 0;
     for (int i = 0; i < 2; i++)

@@ -1,5 +1,6 @@
 #include "run/measure.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -101,23 +102,6 @@ int measure_perf_has(const char *events, const char *name)
     size_t n = strlen(name);
     for (const char *p = events; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
         if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0')) return 1;
-    return 0;
-}
-
-/* The first number after "key": in hyperfine's JSON (its results[0] object); -1 if absent or
- * null. Enough for a file whose layout hyperfine fixes. */
-static int json_number(const char *json, const char *key, double *out)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(json, pat);
-    if (!p) return -1;
-    p += strlen(pat);
-    p += strspn(p, " \t\r\n");
-    char *end;
-    double v = strtod(p, &end);
-    if (end == p) return -1;
-    *out = v;
     return 0;
 }
 
@@ -363,13 +347,20 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
         }
     }
     if (w->app && ok) {
-        char *json = files_read(json_file);
+        /* hyperfine's export: {"results": [{"command": ..., "mean": s, "stddev": s, ...}]}, one
+         * result per command, and this run times one command. */
+        json_t *doc = json_load_file(json_file, 0, NULL);
+        json_t *result = json_array_get(json_object_get(doc, "results"), 0);
         static const char *const keys[] = {"mean",   "stddev", "median", "user",
                                            "system", "min",    "max"};
-        double v, mean = 0;
-        for (size_t i = 0; json && i < sizeof keys / sizeof *keys; i++)
-            if (json_number(json, keys[i], &v) == 0) metric_add(m, "hyperfine", keys[i], v);
-        if (json && json_number(json, "mean", &mean) == 0 && mean > 0) {
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+            json_t *v = json_object_get(result, keys[i]);
+            if (json_is_number(v)) metric_add(m, "hyperfine", keys[i], json_number_value(v));
+        }
+        json_t *jmean = json_object_get(result, "mean");
+        double mean = json_is_number(jmean) ? json_number_value(jmean) : 0;
+        json_decref(doc);
+        if (mean > 0) {
             /* whole-program runs per second: higher is better, like ops/s */
             r->ops = counters ? 1 : ctx->quick ? APP_RUNS_QUICK : APP_RUNS_FULL;
             r->seconds = mean;
@@ -378,7 +369,6 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
         } else {
             snprintf(r->status, sizeof r->status, "bad-output");
         }
-        free(json);
     }
     char cmdline[2048];
     join_args(a->argv, cmdline, sizeof cmdline);

@@ -75,6 +75,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "noise line %d\n", i);
         fputs("LAST LINE\n", stderr);
         result("");
+    } else if (strcmp(mode, "flood-utf8") == 0) {
+        /* 20-byte lines of three-byte characters: a tail of 2047 bytes starts inside one. */
+        for (int i = 0; i < 20000; i++)
+            fputs("x\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\n", stderr);
+        fputs("LAST LINE\n", stderr);
+        result("");
     } else if (strcmp(mode, "env") == 0) {
         const char *v = getenv(arg);
         return v && strcmp(v, "yes") == 0 ? (result(""), 0) : 9;

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/utf8.h"
+
 static int run(char *const argv[], const char *cwd, int with_stderr, char *out, size_t outlen,
                int keep_tail)
 {
@@ -27,41 +29,34 @@ static int run(char *const argv[], const char *cwd, int with_stderr, char *out, 
         _exit(127);
     }
     close(fd[1]);
-    size_t used = 0;
+    size_t used = 0, got = 0;
     char buf[4096];
     ssize_t n;
+    if (outlen) out[0] = '\0';
     while ((n = read(fd[0], buf, sizeof buf)) != 0) {
         if (n < 0) {
             if (errno == EINTR) continue;
             break;
         }
+        got += (size_t)n;
         if (outlen == 0) continue;
-        size_t room = outlen - 1;
-        size_t k = (size_t)n;
-        if (keep_tail && used + k > room) {
-            /* Slide the kept text left so the newest bytes fit. */
-            size_t drop = used + k - room;
-            if (drop >= used) {
-                size_t skip = k > room ? k - room : 0;
-                memcpy(out, buf + skip, k - skip);
-                used = k - skip;
-                continue;
-            }
-            memmove(out, out + drop, used - drop);
-            used -= drop;
+        if (keep_tail) {
+            utf8_tail_append(out, outlen, buf, (size_t)n);
+            continue;
         }
-        if (used + k > room) k = room - used;
+        size_t k = (size_t)n;
+        if (used + k > outlen - 1) k = outlen - 1 - used;
         memcpy(out + used, buf, k);
         used += k;
+        out[used] = '\0';
     }
     close(fd[0]);
-    if (outlen) out[used] = '\0';
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) return -1;
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     int rc = WEXITSTATUS(status);
-    return rc == 127 && used == 0 ? -1 : rc;
+    return rc == 127 && got == 0 ? -1 : rc;
 }
 
 int subprocess_run(char *const argv[], const char *cwd, char *out, size_t outlen, int keep_tail)

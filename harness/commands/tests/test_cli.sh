@@ -116,8 +116,8 @@ rows_csv() { python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1])
 n=$(q "$db" "SELECT count(*) FROM runs WHERE session_id = $session")
 check "csv parses with one row per run" [ "$(rows_csv)" = "$n True" ]
 $HAKBENCH export --session "$session" --format json --db "$db" >"$tmp/x.json"
-rows_json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r), all("stderr_tail" in x for x in r))' "$tmp/x.json"; }
-check "json parses with one object per run" [ "$(rows_json)" = "$n True" ]
+rows_json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["runs"]; print(d["schema"], len(r), all("stderr_tail" in x for x in r))' "$tmp/x.json"; }
+check "json parses: its schema and one object per run" [ "$(rows_json)" = "hakbench-export/1 $n True" ]
 $HAKBENCH export --session "$session" --format markdown --db "$db" >"$tmp/x.md"
 check "markdown has a header, a rule and a row per run" [ "$(grep -c '^|' "$tmp/x.md")" = $((n + 2)) ]
 # Text with commas, quotes, newlines and pipes must survive each format.
@@ -126,8 +126,13 @@ $HAKBENCH export --session "$session" --format csv --db "$db" --out "$tmp/y.csv"
 tail_csv() { python3 -c 'import csv,sys; print(repr(list(csv.DictReader(open(sys.argv[1], newline="")))[0]["stderr_tail"]))' "$tmp/y.csv"; }
 check "csv escapes quotes, commas and newlines" [ "$(tail_csv)" = "'a,b \"q\" |pipe|\\nline2'" ]
 $HAKBENCH export --session "$session" --format json --db "$db" >"$tmp/y.json"
-tail_json() { python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))[0]["stderr_tail"]))' "$tmp/y.json"; }
+tail_json() { python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["runs"][0]["stderr_tail"]))' "$tmp/y.json"; }
 check "json escapes quotes and newlines" [ "$(tail_json)" = "'a,b \"q\" |pipe|\\nline2'" ]
+# Bytes that are no UTF-8 (a workload may print anything) become U+FFFD, one per byte, and the
+# document stays valid; nothing is dropped.
+sqlite3 "$db" "UPDATE runs SET stderr_tail = 'bad ' || CAST(X'FF80' AS TEXT) || ' end' WHERE id = 1"
+$HAKBENCH export --session "$session" --format json --db "$db" >"$tmp/z.json"
+check "json replaces invalid UTF-8 with U+FFFD" [ "$(python3 -c 'import json,sys; print(ascii(json.load(open(sys.argv[1], encoding="utf-8"))["runs"][0]["stderr_tail"]))' "$tmp/z.json")" = "'bad \\ufffd\\ufffd end'" ]
 expect_fail "export of a missing session" "no session 999" export --session 999 --format csv --db "$db"
 expect_fail "export in an unknown format" "'xml' is not csv, json, markdown" export --session 1 --format xml --db "$db"
 # Run from another directory: hakbench finds its repository, while the paths the user typed

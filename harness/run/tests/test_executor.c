@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "run/executor.h"
+#include "util/utf8.h"
 
 #define FAKE "build/tests/harness/fake_workload"
 
@@ -188,6 +189,23 @@ static void stderr_tail_keeps_the_end(void **state)
     assert_string_equal(res->stderr_tail + n - 10, "LAST LINE\n");
 }
 
+/* The tail is cut at a byte count, and must not keep the last bytes of a character whose first
+ * one was dropped: stored text stays valid UTF-8. */
+static void stderr_tail_never_splits_a_character(void **state)
+{
+    (void)state;
+    run_fake("flood-utf8", NULL, 10, 256);
+    assert_string_equal(res->status, "ok");
+    const unsigned char *t = (const unsigned char *)res->stderr_tail;
+    size_t n = strlen(res->stderr_tail);
+    assert_true(n >= sizeof res->stderr_tail - 4);
+    for (size_t i = 0, len; i < n; i += len) {
+        len = utf8_sequence(t + i, n - i);
+        if (len == 0) fail_msg("invalid UTF-8 at byte %zu of the tail", i);
+    }
+    assert_string_equal(res->stderr_tail + n - 10, "LAST LINE\n");
+}
+
 static void rss_timeline_follows_growth(void **state)
 {
     (void)state;
@@ -241,6 +259,7 @@ int main(void)
         cmocka_unit_test(other_exit_code_is_error),
         cmocka_unit_test(missing_program_cannot_start),
         cmocka_unit_test(stderr_tail_keeps_the_end),
+        cmocka_unit_test(stderr_tail_never_splits_a_character),
         cmocka_unit_test(rss_timeline_follows_growth),
         cmocka_unit_test(extra_environment_reaches_the_child),
         cmocka_unit_test(pinning_runs_on_the_cpu),
