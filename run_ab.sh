@@ -171,8 +171,9 @@ report_args=(report --session "$session" --db "$db" --out "$out" --a "$A" --b "$
 ./hakbench "${report_args[@]}" >/dev/null
 report_rc=$?
 [ $report_rc -le 1 ] || die "hakbench report failed for session $session (exit $report_rc)"
-if [ $run_rc -ne 0 ]; then
-  # A variant that did not build is recorded in the session; the report shows its log.
+# hakbench run exits 1 when runs failed (crashes, OOM kills: results the report judges) and 2
+# when it could not measure, e.g. a variant that did not build (the report shows its log).
+if [ $run_rc -ge 2 ]; then
   echo "run_ab: hakbench run ended with exit $run_rc: A or B could not be measured" >&2
   echo "$out"
   exit 2

@@ -18,17 +18,16 @@
 #include "util/revlist.h"
 
 static const char bisect_usage[] =
-    "usage: hakbench bisect --good REV --bad REV [--workload W] [--variant NAME]\n"
-    "                       [--threshold PCT] [--quick] [--runs N] [--db PATH]\n"
+    "usage: hakbench bisect --good REV --bad REV [--workloads W] [--variants NAME]\n"
+    "                       [--delta PCT] [--quick] [--runs N] [--db PATH]\n"
     "                       [--reports-dir DIR] [--seed N]\n"
     "\n"
     "Finds the first first-parent commit in GOOD..BAD at which the workload got slower than at\n"
     "GOOD (or crashed). Each step builds REV@NAME (cached) and measures it interleaved against\n"
     "GOOD; compare's verdict decides (regression or failure: bad; equivalent or improvement:\n"
     "good; inconclusive: more runs, then a second session, and bad only if both showed a\n"
-    "median change beyond the threshold with p < 0.05). A commit that does not build is\n"
-    "skipped. The culprit is confirmed "
-    "against its parent. Every step\n"
+    "median change beyond the noise band with p < 0.05). A commit that does not build is\n"
+    "skipped. The culprit is confirmed against its parent. Every step\n"
     "is stored in the database (bisect_steps) and a report is written to\n"
     "DIR/bisect-<UTC timestamp>.md. The last line printed is\n"
     "  first bad commit: <sha> <subject>\n"
@@ -36,10 +35,12 @@ static const char bisect_usage[] =
     "\n"
     "  --good REV         a revision without the regression\n"
     "  --bad REV          a later revision with it\n"
-    "  --workload W       workload of " WORKLOADS_CONF " (default larson)\n"
-    "  --variant NAME     hakmem variant of " VARIANTS_CONF " (default 'default')\n"
-    "  --threshold PCT    the noise band and the size of regression sought, in percent\n"
-    "                     (default 5)\n"
+    "  --workloads W      one workload of " WORKLOADS_CONF " (default larson;\n"
+    "                     --workload too)\n"
+    "  --variants NAME    one hakmem variant of " VARIANTS_CONF " (default 'default';\n"
+    "                     --variant too)\n"
+    "  --delta PCT        the noise band and the size of regression sought, in percent\n"
+    "                     (default 5; --threshold too)\n"
     "  --quick            quick workload arguments and fewer runs (a smoke bisect)\n"
     "  --runs N           measured runs per variant and step (default 6; 4 with --quick)\n"
     "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
@@ -56,8 +57,11 @@ int cmd_bisect(int argc, char **argv)
 {
     static const struct option opts[] = {{"good", required_argument, NULL, 'g'},
                                          {"bad", required_argument, NULL, 'b'},
+                                         {"workloads", required_argument, NULL, 'w'},
                                          {"workload", required_argument, NULL, 'w'},
+                                         {"variants", required_argument, NULL, 'v'},
                                          {"variant", required_argument, NULL, 'v'},
+                                         {"delta", required_argument, NULL, 't'},
                                          {"threshold", required_argument, NULL, 't'},
                                          {"quick", no_argument, NULL, 'q'},
                                          {"runs", required_argument, NULL, 'r'},
@@ -69,7 +73,6 @@ int cmd_bisect(int argc, char **argv)
     bisect_opts o;
     bisect_opts_init(&o);
     const char *db_arg = NULL, *reports_arg = "reports";
-    double pct;
     long runs;
     int c;
     optind = 1;
@@ -82,14 +85,13 @@ int cmd_bisect(int argc, char **argv)
             o.bad = optarg;
             break;
         case 'w':
-            o.workload = optarg;
+            if (cli_parse_one("bisect", "--workloads", optarg, &o.workload) != 0) return 2;
             break;
         case 'v':
-            o.variant = optarg;
+            if (cli_parse_one("bisect", "--variants", optarg, &o.variant) != 0) return 2;
             break;
         case 't':
-            if (cli_parse_double("bisect", "--threshold", optarg, 0.1, 99, &pct) != 0) return 2;
-            o.threshold = pct / 100;
+            if (cli_parse_delta("bisect", optarg, &o.threshold) != 0) return 2;
             break;
         case 'q':
             o.quick = 1;

@@ -21,7 +21,8 @@ static const char build_usage[] =
     "  --variants-conf F    default " VARIANTS_CONF "\n"
     "  -q, --quiet          no progress on stderr\n"
     "  -h, --help           this text\n"
-    "Exit status: 0 built, 2 bad spec, build failure (log tail on stderr) or database error.\n"
+    "Exit status: 0 built; 1 it does not build (recorded as build-failed, the end of the log on\n"
+    "stderr); 2 a bad spec or a database error.\n"
     "Example: ./hakbench build HEAD~1@fastpath\n";
 
 int cmd_build(int argc, char **argv)
@@ -80,6 +81,7 @@ int cmd_build(int argc, char **argv)
         } else {
             fprintf(stderr, "hakbench build: %s failed to build; the end of the log:\n%s\n",
                     spec.spec, b.log_tail);
+            rc = 1;
         }
     }
     store_close(db);

@@ -43,7 +43,7 @@
 #define CAL_STR(x) CAL_STR_(x)
 
 static const char calibrate_usage[] =
-    "usage: hakbench calibrate [--workload W] [--trials N] [--runs N] [--max-runs N] [--quick]\n"
+    "usage: hakbench calibrate [--workloads W] [--trials N] [--runs N] [--max-runs N] [--quick]\n"
     "                          [--seed N] [--db PATH]\n"
     "\n"
     "Measures how well this machine and harness tell variants apart on workload W: N A/A\n"
@@ -68,7 +68,7 @@ static const char calibrate_usage[] =
     "  seconds_per_comparison_median= and _max=  (target: each within 180 s)\n"
     "  runs= max_runs=       R and M: the figures hold for comparisons with that many runs\n"
     "\n"
-    "  --workload W   workload to calibrate (default larson)\n"
+    "  --workloads W  the workload to calibrate, one (default larson; --workload too)\n"
     "  --trials N     comparisons of each kind (default 10)\n"
     "  --runs N       measured runs per variant in each comparison (default " CAL_STR(
         CAL_RUNS) ")\n"
@@ -201,7 +201,7 @@ int cmd_calibrate(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'w':
-            workload = optarg;
+            if (cli_parse_one("calibrate", "--workloads", optarg, &workload) != 0) return 2;
             break;
         case 't':
             if (cli_parse_long("calibrate", "--trials", optarg, 1, 1000, &trials) != 0) return 2;

@@ -19,7 +19,7 @@
 #define DEFAULT_DELTA 0.02
 
 static const char compare_usage[] =
-    "usage: hakbench compare A B [--session N] [--baseline-session M] [--workload W]\n"
+    "usage: hakbench compare A B [--session N] [--baseline-session M] [--workloads W1,W2]\n"
     "                            [--delta PCT] [--db PATH] [--force] [--format text|json]\n"
     "\n"
     "Compares variant B against variant A (specs as given to `hakbench run`) in one session,\n"
@@ -41,7 +41,7 @@ static const char compare_usage[] =
     "                   spec, e.g. last week's default against today's). Those runs were not\n"
     "                   interleaved: nothing pairs, p is Mann-Whitney's, and machine drift\n"
     "                   between the sessions counts as change\n"
-    "  --workload W     only this workload\n"
+    "  --workloads LIST only these workloads (--workload too)\n"
     "  --delta PCT      noise band in percent (default 2, raised per workload to the latest\n"
     "                   `hakbench calibrate` figure of this machine)\n"
     "  --db PATH        results database (default " STORE_DEFAULT_PATH ")\n"
@@ -52,9 +52,36 @@ static const char compare_usage[] =
     "\n"
     "Exit status: 0 no regression, 1 a regression or a failed run, 2 could not compare.\n";
 
+/* Keeps the comparisons of the workloads named in the comma list, in the list's order (each
+ * workload's numbers do not depend on which others were compared). The count, -1 for a bad
+ * list. */
+static int keep_workloads(comparison *c, int n, const char *list)
+{
+    int count;
+    char **names = cli_split_list(list, &count);
+    if (!names) {
+        fprintf(stderr, "hakbench compare: --workloads: empty name in '%s'\n", list);
+        return -1;
+    }
+    comparison *kept = calloc((size_t)n + 1, sizeof *kept);
+    int k = kept ? 0 : -1;
+    /* Each comparison is kept once, however often its name is listed. */
+    for (int i = 0; kept && i < count; i++)
+        for (int j = 0; j < n; j++)
+            if (c[j].workload[0] && strcmp(c[j].workload, names[i]) == 0) {
+                kept[k++] = c[j];
+                c[j].workload[0] = '\0';
+            }
+    if (kept) memcpy(c, kept, (size_t)k * sizeof *c);
+    free(kept);
+    free(names);
+    return k;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     static const struct option opts[] = {{"session", required_argument, NULL, 's'},
+                                         {"workloads", required_argument, NULL, 'w'},
                                          {"workload", required_argument, NULL, 'w'},
                                          {"baseline-session", required_argument, NULL, 'B'},
                                          {"delta", required_argument, NULL, 'D'},
@@ -63,11 +90,10 @@ int cmd_compare(int argc, char **argv)
                                          {"format", required_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *workload = NULL, *format = "text";
+    const char *db_path = STORE_DEFAULT_PATH, *workloads = NULL, *format = "text";
     int64_t session = 0, session_a = 0;
     double delta = DEFAULT_DELTA;
     int force = 0, c;
-    char *end;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -79,17 +105,10 @@ int cmd_compare(int argc, char **argv)
                 return 2;
             break;
         case 'w':
-            workload = optarg;
+            workloads = optarg;
             break;
         case 'D':
-            delta = strtod(optarg, &end) / 100;
-            if (*end || !(delta > 0 && delta < 1)) {
-                fprintf(stderr,
-                        "hakbench compare: --delta wants a percentage between 0 and 100 "
-                        "(e.g. 2), not '%s'\n",
-                        optarg);
-                return 2;
-            }
+            if (cli_parse_delta("compare", optarg, &delta) != 0) return 2;
             break;
         case 'd':
             db_path = optarg;
@@ -178,14 +197,15 @@ int cmd_compare(int argc, char **argv)
                 (long long)session_a, (long long)session, machines);
         goto out;
     }
-    int n = compare_sessions(db, session_a, session, a, b, workload, delta, info.seed, &res);
+    int n = compare_sessions(db, session_a, session, a, b, NULL, delta, info.seed, &res);
     if (n < 0) goto out;
+    if (workloads && (n = keep_workloads(res, n, workloads)) < 0) goto out;
     if (n == 0) {
         fprintf(stderr,
                 "hakbench compare: no workload was measured under '%s' (session %lld) and '%s' "
                 "(session %lld)%s%s\n",
-                a, (long long)session_a, b, (long long)session, workload ? " named " : "",
-                workload ? workload : "");
+                a, (long long)session_a, b, (long long)session, workloads ? " named " : "",
+                workloads ? workloads : "");
         goto out;
     }
     comparison_view view = {.session_a = session_a,

@@ -139,7 +139,7 @@ static void bisect_regressions(store *db, nightly_data *d, const bisect_opts *ba
             fprintf(stderr,
                     "hakbench nightly: %s under %s regressed, but today's build has local "
                     "changes: bisect needs committed revisions (commit, then run `hakbench "
-                    "bisect --good %.12s --bad HEAD --workload %s --variant %s`)\n",
+                    "bisect --good %.12s --bad HEAD --workloads %s --variants %s`)\n",
                     x->workload, x->variant, d->previous_rev, x->workload, x->variant);
             continue;
         }

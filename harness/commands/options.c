@@ -90,6 +90,31 @@ const char *cli_command_line(int argc, char **argv)
     return buf;
 }
 
+int cli_parse_delta(const char *cmd, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double pct = strtod(text, &end);
+    if (errno || end == text || *end || !(pct > 0 && pct < 100)) {
+        fprintf(stderr,
+                "hakbench %s: --delta wants a percentage between 0 and 100 (e.g. 2), not '%s'\n",
+                cmd, text);
+        return -1;
+    }
+    *out = pct / 100;
+    return 0;
+}
+
+int cli_parse_one(const char *cmd, const char *opt, const char *text, const char **out)
+{
+    if (!text[0] || strchr(text, ',')) {
+        fprintf(stderr, "hakbench %s: %s: one name at a time, not '%s'\n", cmd, opt, text);
+        return -1;
+    }
+    *out = text;
+    return 0;
+}
+
 int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_t *out)
 {
     long v;

@@ -23,6 +23,13 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *
 /* The command line as one string, for the sessions table. Static buffer. */
 const char *cli_command_line(int argc, char **argv);
 
+/* The noise band as users type it, a percentage in (0, 100): "2" -> 0.02. */
+int cli_parse_delta(const char *cmd, const char *text, double *out);
+
+/* The value of --workloads (or --variants) for a command that takes one: a single name, no
+ * comma. Prints "hakbench CMD: OPT: one at a time" and returns -1 otherwise. */
+int cli_parse_one(const char *cmd, const char *opt, const char *text, const char **out);
+
 /* A session id (a whole number from 1). */
 int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_t *out);
 

@@ -11,6 +11,7 @@
 #include "run/session.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
+#include "store/runs.h"
 #include "store/store.h"
 
 static const char usage[] =
@@ -45,8 +46,9 @@ static const char usage[] =
     "  -q, --quiet          no progress on stderr\n"
     "  -h, --help           this text\n"
     "\n"
-    "Exit status: 0 the session ran (failed runs such as crashes are results, not errors);\n"
-    "2 bad arguments, a variant that does not build, or a database error.\n"
+    "Exit status: 0 the session ran and every run ended ok; 1 it ran, and some runs crashed,\n"
+    "ran out of memory, timed out or printed no result (stored as results: the session is\n"
+    "complete); 2 bad arguments, a variant that does not build, or a database error.\n"
     "Example: hakbench run --variants baseline,fastpath --workloads larson --quick\n";
 
 static int expand_all(const session_opts *o, char ***names, int *count)
@@ -220,8 +222,14 @@ int cmd_run(int argc, char **argv)
                         "hakbench run: a variant failed to build (recorded as "
                         "build-failed; see 'hakbench export --session %lld')\n",
                         (long long)session_id);
+            int failed = store_count_failed(db, session_id);
+            if (failed && !build_failed)
+                fprintf(stderr,
+                        "hakbench run: %d run(s) did not end ok (crash, oom, timeout, ...); "
+                        "they are results: see hakbench report --session %lld\n",
+                        failed, (long long)session_id);
             printf("session %lld\n", (long long)session_id);
-            rc = build_failed ? 2 : 0;
+            rc = build_failed ? 2 : failed ? 1 : 0;
         }
         store_close(db);
     }

@@ -77,8 +77,8 @@ static void write_reproduce(FILE *f, const bisect_result *r, const char *db_path
     char cmd[4096];
     const bisect_step *conf = confirmation(r);
     int len = snprintf(cmd, sizeof cmd,
-                       "hakbench bisect --good %s --bad %s --workload %s --variant %s "
-                       "--threshold %g%s --db %s\n",
+                       "hakbench bisect --good %s --bad %s --workloads %s --variants %s "
+                       "--delta %g%s --db %s\n",
                        r->good, r->bad, r->workload, r->variant, r->threshold * 100,
                        r->quick ? " --quick" : "", db_path);
     if (conf && conf->session_id > 0 && len > 0 && (size_t)len < sizeof cmd)
@@ -97,8 +97,8 @@ static void write_reproduce(FILE *f, const bisect_result *r, const char *db_path
                  "out old commits):\n"
                  "cp harness/builds/bisect_step.sh hakbench /tmp/\n"
                  "git bisect start --first-parent %s %s\n"
-                 "git bisect run /tmp/bisect_step.sh --good %s --workload %s --variant %s "
-                 "--threshold %g%s --db %s%s --hakbench /tmp/hakbench\n"
+                 "git bisect run /tmp/bisect_step.sh --good %s --workloads %s --variants %s "
+                 "--delta %g%s --db %s%s --hakbench /tmp/hakbench\n"
                  "git bisect reset\n",
                  r->bad, r->good, r->good, r->workload, r->variant, r->threshold * 100,
                  r->quick ? " --quick" : "", db_path[0] == '/' ? "" : "\"$PWD\"/", db_path);

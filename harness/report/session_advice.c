@@ -374,11 +374,11 @@ static void write_step_bisect(steps *st, const report_data *r, int w)
             " regress beyond ±%.1f%%, crash or fail to build, in about log2(commits) "
             "steps, with its bisect report",
             r->cmp[w].delta * 100.0);
-    fprintf(st->cmd, "./hakbench bisect --good %.12s --bad %.12s --workload ", a->revision,
+    fprintf(st->cmd, "./hakbench bisect --good %.12s --bad %.12s --workloads ", a->revision,
             b->revision);
     shell_word(st->cmd, r->workloads[w]);
     if (b->name[0]) {
-        fprintf(st->cmd, " --variant ");
+        fprintf(st->cmd, " --variants ");
         shell_word(st->cmd, b->name);
     }
     fputc('\n', st->cmd);

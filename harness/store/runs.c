@@ -119,6 +119,16 @@ int store_count_measured(store *s, int64_t session)
     return n;
 }
 
+int store_count_failed(store *s, int64_t session)
+{
+    sql_stmt *st = sql_prepare(s->sql, "SELECT count(*) FROM runs WHERE session_id = ?1 AND "
+                                       "status NOT IN ('ok', 'build-failed')");
+    sql_bind_int64(st, 1, session);
+    int n = sql_step(st) == SQL_ROW ? (int)sql_int64(st, 0) : 0;
+    sql_finalize(st);
+    return n;
+}
+
 static const char session_runs_query[] =
     "SELECT r.id AS run_id, r.session_id, r.seq, r.variant, COALESCE(b.revision, '') AS "
     "revision, COALESCE(b.flags, '') AS flags, COALESCE(b.library_hash, '') AS library_hash, "

@@ -53,6 +53,9 @@ int store_run_insert(store *s, const store_run *r);
 
 /* Measured runs of a session (its size grows with the extra blocks of inconclusive workloads). */
 int store_count_measured(store *s, int64_t session);
+/* Runs of a session, of any purpose, that ran and did not end ok (crash, oom, timeout, ...);
+ * a variant that did not build is not counted. */
+int store_count_failed(store *s, int64_t session);
 
 /* A table of values as the database holds them, for writers that take every column (export). */
 typedef enum { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT } store_kind;

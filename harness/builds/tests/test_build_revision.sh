@@ -2,7 +2,7 @@
 # test-timeout: 180
 # hakbench build at other revisions: a git worktree under build/worktrees/, the library cached
 # in build/libs/<sha>-<flaghash>/ (a second build is a cache hit), the build recorded with its
-# commit and library hash; a commit that does not compile is a recorded build-failed, exit 2.
+# commit and library hash; a commit that does not compile is a recorded build-failed, exit 1.
 # Works in a throw-away repository made from this project's sources.
 source "$(dirname "$0")/../../testing/lib.sh"
 
@@ -36,7 +36,7 @@ check "the recorded hash is the library's sha256" \
   [ "$(q "$db" "SELECT library_hash FROM builds WHERE variant = 'fastpath'")" = "$(sha256sum "$lib" | cut -d' ' -f1)" ]
 
 (cd "$repo" && $hb build -q "$broken@fastpath" --db "$db") >"$tmp/out" 2>"$tmp/err"
-check "a commit that does not compile exits 2" [ $? -eq 2 ]
+check "a commit that does not compile exits 1 (the answer: it does not build)" [ $? -eq 1 ]
 check "its log tail names the error" grep -q "broken on purpose" "$tmp/err"
 check "it is recorded as build-failed" \
   [ "$(q "$db" "SELECT status FROM builds WHERE revision = '$broken'")" = build-failed ]

@@ -24,7 +24,7 @@ expect_fail() {
 help_ok() { $HAKBENCH "$@" >"$tmp/help" 2>&1 && grep -q "usage" "$tmp/help"; }
 check "--help exits 0" help_ok --help
 cp "$tmp/help" "$tmp/help.list"
-for cmd in run compare calibrate export report bisect nightly merge build variants; do
+for cmd in run compare calibrate export report bisect nightly merge build variants sessions; do
   check "--help lists $cmd" grep -q "^  $cmd " "$tmp/help.list"
   check "$cmd --help" help_ok "$cmd" --help
 done

@@ -51,8 +51,8 @@ n=$(g rev-list --count --first-parent "$good..$bad")
 mkdir -p "$repo/build" && cp -r "$ROOT/build/workloads" "$repo/build/" || give_up "copying workloads"
 
 start=$(date +%s)
-(cd "$repo/harness" && "$HAKBENCH" bisect --good "$good" --bad "$bad" --workload larson \
-    --threshold 25 --quick --db "$tmp/bisect.db" --reports-dir "$tmp/reports") \
+(cd "$repo/harness" && "$HAKBENCH" bisect --good "$good" --bad "$bad" --workloads larson \
+    --delta 25 --quick --db "$tmp/bisect.db" --reports-dir "$tmp/reports") \
     > "$tmp/out" 2> "$tmp/err"
 status=$?
 echo "bisect took $(($(date +%s) - start)) s, exit $status"
@@ -86,6 +86,7 @@ check "integrity_check ok" test "$(q "$db" 'PRAGMA integrity_check')" = ok
 # commits). Builds are cached by now, so this costs only the runs.
 cp "$repo/harness/builds/bisect_step.sh" "$tmp/" && cp "$HAKBENCH" "$tmp/hakbench"
 g bisect start --first-parent "$bad" "$good" > /dev/null
+# (--workload and --threshold: the singular spellings are aliases, and this call keeps them.)
 (cd "$repo" && git bisect run "$tmp/bisect_step.sh" --good "$good" --workload larson --threshold 25 \
     --quick --db "$tmp/bisect.db" --hakbench "$tmp/hakbench") > "$tmp/gitout" 2>&1
 gstatus=$?

@@ -17,7 +17,7 @@ rc=$?
 cat "$tmp/err"
 
 measured() { q "$db" "SELECT count(*) FROM runs WHERE purpose = 'measure' AND $1"; }
-check "run exits 0 although variants fail" [ $rc -eq 0 ]
+check "run exits 1: runs failed, and the session is complete" [ $rc -eq 1 ]
 check "last line names the session" [ "$(tail -1 "$tmp/out")" = "session 1" ]
 check "every measured run is kept (3 variants x 2 workloads x 2)" [ "$(measured 1)" = 12 ]
 check "leaky is killed at the memory cap: oom" \
