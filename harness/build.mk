@@ -2,7 +2,7 @@
 # harness/testing/ (shared test support);
 # harness/<folder>/tests/test_*.c are cmocka unit tests linked with everything but cli/main.c;
 # harness/<folder>/tests/test_*.sh are end-to-end tests. Headers are included by folder
-# ("store/db.h"), so -Iharness is the only include path.
+# ("store/store.h"), so -Iharness is the only include path.
 HARNESS_CFLAGS := $(CFLAGS_COMMON) -Iharness -I$(BUILD)/harness
 HARNESS_LIBS := -lsqlite3 -ljansson -lm
 HARNESS_SRCS := $(filter-out harness/cli/main.c harness/testing/%,$(wildcard harness/*/*.c))

@@ -25,25 +25,34 @@ static char *absolute(const char *cwd, const char *prefix, const char *path)
     return s; /* lives as long as argv */
 }
 
+/* The length of the option name in a when the option takes a path ("--db" and "--db=x" give 4),
+ * else 0. Exports add --export-FORMAT FILE, one option per format. */
+static size_t path_option(const char *a)
+{
+    size_t len = strcspn(a, "=");
+    if (strncmp(a, "--export-", 9) == 0 && len > 9) return len;
+    for (size_t k = 0; k < NPATH_OPTIONS; k++)
+        if (strlen(path_options[k]) == len && strncmp(a, path_options[k], len) == 0) return len;
+    return 0;
+}
+
 /* Rewrites argv[i] (and its value) when it names a path; returns the index of the last
  * argument it consumed. */
 static int absolutize(int argc, char **argv, int i, const char *cwd, int positional_paths)
 {
     const char *a = argv[i];
-    for (size_t k = 0; k < NPATH_OPTIONS; k++) {
-        size_t len = strlen(path_options[k]);
-        if (strcmp(a, path_options[k]) == 0 && i + 1 < argc) {
-            char *p = absolute(cwd, "", argv[i + 1]);
-            if (p) argv[i + 1] = p;
-            return i + 1;
-        }
-        if (strncmp(a, path_options[k], len) == 0 && a[len] == '=') {
-            char prefix[64];
-            snprintf(prefix, sizeof prefix, "%.*s", (int)len + 1, a);
-            char *p = absolute(cwd, prefix, a + len + 1);
-            if (p) argv[i] = p;
-            return i;
-        }
+    size_t len = path_option(a);
+    if (len && a[len] == '\0' && i + 1 < argc) {
+        char *p = absolute(cwd, "", argv[i + 1]);
+        if (p) argv[i + 1] = p;
+        return i + 1;
+    }
+    if (len && a[len] == '=') {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%.*s", (int)len + 1, a);
+        char *p = absolute(cwd, prefix, a + len + 1);
+        if (p) argv[i] = p;
+        return i;
     }
     if (positional_paths && a[0] != '-' && a[0]) {
         char *p = absolute(cwd, "", a);

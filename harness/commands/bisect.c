@@ -1,12 +1,10 @@
 /* hakbench bisect: the first commit between a good and a bad revision that slowed a workload
  * down (run/bisect.c searches, report/bisect_markdown.c writes the report). Runs in the git
  * repository of the current directory, whichever that is. */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands/commands.h"
 #include "commands/options.h"
@@ -14,7 +12,6 @@
 #include "run/bisect.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
-#include "util/files.h"
 #include "util/revlist.h"
 
 static const char bisect_usage[] =
@@ -126,24 +123,12 @@ int cmd_bisect(int argc, char **argv)
     }
     o.command = cli_command_line(argc, argv);
 
-    const char *paths[2] = {db_arg, reports_arg};
-    char abs[2][PATH_MAX], db_path[PATH_MAX];
-    int at_top;
-    if (revlist_enter_toplevel("bisect", paths, abs, 2, &at_top) != 0) return 2;
-    const char *reports_dir = abs[1];
-    snprintf(db_path, sizeof db_path, "%s", db_arg ? abs[0] : STORE_DEFAULT_PATH);
-    if (!db_arg) files_mkdir_p("results");
-    /* Reproduce commands run from the top level: keep the user's spelling when it means the
-     * same file there. */
-    const char *db_shown = db_arg && (at_top || db_arg[0] == '/') ? db_arg : db_path;
-    if (files_mkdir_p(reports_dir) != 0) {
-        fprintf(stderr, "hakbench bisect: cannot create %s: %s (choose another --reports-dir)\n",
-                reports_dir, strerror(errno));
-        return 2;
-    }
+    cli_checkout where;
+    if (cli_enter_checkout("bisect", db_arg, reports_arg, &where) != 0) return 2;
+    const char *reports_dir = where.reports_dir, *db_shown = where.db_shown;
 
     char err[512];
-    store *db = cli_open_store("bisect", db_path);
+    store *db = cli_open_store("bisect", where.db_path);
     if (!db) return 2;
     bisect_result r;
     int ran = bisect_run(db, &o, &r);

@@ -184,7 +184,8 @@ static void print_trial(const char *kind, int i, const trial *t)
 
 int cmd_calibrate(int argc, char **argv)
 {
-    static const struct option opts[] = {{"workload", required_argument, NULL, 'w'},
+    static const struct option opts[] = {{"workloads", required_argument, NULL, 'w'},
+                                         {"workload", required_argument, NULL, 'w'},
                                          {"trials", required_argument, NULL, 't'},
                                          {"runs", required_argument, NULL, 'r'},
                                          {"max-runs", required_argument, NULL, 'm'},

@@ -2,12 +2,10 @@
  * session of kind 'nightly', then the report against the previous nightly of this machine with
  * the history and its change points (analysis/nightly.c, report/nightly_markdown.c), and with
  * --bisect a bisect of each new regression (run/bisect.c, report/bisect_markdown.c). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analysis/nightly.h"
@@ -20,7 +18,6 @@
 #include "spec/variants.h"
 #include "spec/workload_table.h"
 #include "util/clock.h"
-#include "util/files.h"
 #include "util/revlist.h"
 
 static const char nightly_usage[] =
@@ -275,22 +272,12 @@ int cmd_nightly(int argc, char **argv)
     char command[4096];
     snprintf(command, sizeof command, "%s", cli_command_line(argc, argv));
 
-    const char *paths[2] = {db_arg, reports_arg};
-    char abs[2][PATH_MAX], db_path[PATH_MAX];
-    int at_top;
-    if (revlist_enter_toplevel("nightly", paths, abs, 2, &at_top) != 0) return 2;
-    const char *reports_dir = abs[1];
-    snprintf(db_path, sizeof db_path, "%s", db_arg ? abs[0] : STORE_DEFAULT_PATH);
-    const char *db_shown = db_arg && (at_top || db_arg[0] == '/') ? db_arg : db_path;
-    if (!db_arg) files_mkdir_p("results");
-    if (files_mkdir_p(reports_dir) != 0) {
-        fprintf(stderr, "hakbench nightly: cannot create %s: %s (choose another --reports-dir)\n",
-                reports_dir, strerror(errno));
-        return 2;
-    }
+    cli_checkout where;
+    if (cli_enter_checkout("nightly", db_arg, reports_arg, &where) != 0) return 2;
+    const char *reports_dir = where.reports_dir, *db_shown = where.db_shown;
 
     char err[512];
-    store *db = cli_open_store("nightly", db_path);
+    store *db = cli_open_store("nightly", where.db_path);
     if (!db) return 2;
     int64_t today = session_arg;
     int build_failed = 0;

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/files.h"
+#include "util/revlist.h"
+
 char **cli_split_list(const char *text, int *count)
 {
     size_t len = strlen(text);
@@ -120,6 +123,25 @@ int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_
     long v;
     if (cli_parse_long(cmd, opt, text, 1, 0x7fffffffL, &v) != 0) return -1;
     *out = v;
+    return 0;
+}
+
+int cli_enter_checkout(const char *cmd, const char *db_arg, const char *reports_arg,
+                       cli_checkout *out)
+{
+    const char *paths[2] = {db_arg, reports_arg};
+    char abs[2][PATH_MAX];
+    int at_top;
+    if (revlist_enter_toplevel(cmd, paths, abs, 2, &at_top) != 0) return -1;
+    snprintf(out->db_path, sizeof out->db_path, "%s", db_arg ? abs[0] : STORE_DEFAULT_PATH);
+    snprintf(out->reports_dir, sizeof out->reports_dir, "%s", abs[1]);
+    out->db_shown = db_arg && (at_top || db_arg[0] == '/') ? db_arg : out->db_path;
+    if (!db_arg) files_mkdir_p("results");
+    if (files_mkdir_p(out->reports_dir) != 0) {
+        fprintf(stderr, "hakbench %s: cannot create %s: %s (choose another --reports-dir)\n", cmd,
+                out->reports_dir, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #ifndef HAKBENCH_OPTIONS_H
 #define HAKBENCH_OPTIONS_H
 
+#include <limits.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -32,6 +33,20 @@ int cli_parse_one(const char *cmd, const char *opt, const char *text, const char
 
 /* A session id (a whole number from 1). */
 int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_t *out);
+
+/* Where a command that builds and measures at revisions (bisect, nightly) keeps its files: it
+ * runs from the top level of the repository it was started in, so the --db and --reports-dir
+ * the user typed are made absolute first. */
+typedef struct {
+    char db_path[PATH_MAX];     /* to open */
+    const char *db_shown;       /* as the reproduce commands, run from the top level, say it:
+                                   the user's spelling when it means the same file there */
+    char reports_dir[PATH_MAX]; /* absolute, created */
+} cli_checkout;
+/* Enters the top level and makes the folders (results/ when --db is the default). 0, or -1
+ * with a message. */
+int cli_enter_checkout(const char *cmd, const char *db_arg, const char *reports_arg,
+                       cli_checkout *out);
 
 /* Opens the store at path; on failure prints "hakbench CMD: <reason>" and returns NULL. */
 store *cli_open_store(const char *cmd, const char *path);

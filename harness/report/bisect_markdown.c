@@ -1,7 +1,6 @@
 /* The bisect report (see report_bisect.h). */
 #include "report/bisect_report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,12 +107,8 @@ static void write_reproduce(FILE *f, const bisect_result *r, const char *db_path
 int report_bisect_write(const char *path, const bisect_result *r, const char *db_path, char *err,
                         size_t errlen)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s (choose another --reports-dir)", path,
-                 strerror(errno));
-        return -1;
-    }
+    FILE *f = md_open(path, "--reports-dir", err, errlen);
+    if (!f) return -1;
     commit_info ci;
     if (revlist_commit_info(r->culprit, &ci) != 0)
         snprintf(ci.subject, sizeof ci.subject, "(unknown subject)");
@@ -178,9 +173,5 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
 
     fputs("## Reproduce\n\n", f);
     write_reproduce(f, r, db_path);
-    if (fclose(f) != 0) {
-        snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return md_close(f, path, err, errlen);
 }

@@ -1,8 +1,26 @@
 /* Markdown output helpers: escaping of outside text and number formatting (see markdown.h). */
 #include "report/markdown.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+
+FILE *md_open(const char *path, const char *option, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err, errlen, "cannot write the report %s: %s (choose another %s)", path,
+                 strerror(errno), option);
+    return f;
+}
+
+int md_close(FILE *f, const char *path, char *err, size_t errlen)
+{
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad) snprintf(err, errlen, "writing %s failed: %s", path, strerror(errno));
+    return bad ? -1 : 0;
+}
 
 void md_cell(FILE *f, const char *s)
 {

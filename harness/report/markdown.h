@@ -1,9 +1,16 @@
-/* Markdown output helpers shared by every report writer: escaping of text from outside (commit
- * subjects, stderr) so it cannot break a table or a code fence, and number formatting. */
+/* Markdown output helpers shared by every report writer: the report file itself, escaping of
+ * text from outside (commit subjects, stderr) so it cannot break a table or a code fence, and
+ * number formatting. */
 #ifndef HAKBENCH_MARKDOWN_H
 #define HAKBENCH_MARKDOWN_H
 
 #include <stdio.h>
+
+/* Opens a report for writing; NULL with "cannot write the report PATH: why (choose another
+ * OPTION)" in err. */
+FILE *md_open(const char *path, const char *option, char *err, size_t errlen);
+/* Closes it: 0, or -1 with "writing PATH failed: why" in err when anything did not reach it. */
+int md_close(FILE *f, const char *path, char *err, size_t errlen);
 
 /* Writes s escaped for a table cell: | \ ` * _ [ ] < > # escaped, newlines as a space. */
 void md_cell(FILE *f, const char *s);

@@ -1,5 +1,4 @@
 /* The nightly report (reports/nightly-<date>.md) and its history plots (see nightly_report.h). */
-#include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -229,12 +228,8 @@ static void write_bisects(FILE *f, const nightly_data *d)
 int nightly_write_report(const nightly_data *d, const char *path, const char *db_path, char *err,
                          size_t errlen)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s (choose another --reports-dir)", path,
-                 strerror(errno));
-        return -1;
-    }
+    FILE *f = md_open(path, "--reports-dir", err, errlen);
+    if (!f) return -1;
     int nreg = count_new_regressions(d);
     write_header(f, d, nreg);
     write_deltas(f, d);
@@ -251,9 +246,5 @@ int nightly_write_report(const nightly_data *d, const char *path, const char *db
              (long long)d->today.id, db_path);
     fputs("## Reproduce\n\n", f);
     md_code_block(f, "sh", cmd);
-    if (fclose(f) != 0) {
-        snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return md_close(f, path, err, errlen);
 }

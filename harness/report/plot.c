@@ -72,6 +72,20 @@ static void gp_header(FILE *f, const plot_files *pf, int width, int height)
     fprintf(f, "set grid ytics lc rgb '#dddddd'\n");
 }
 
+/* The header of a plot over x (lines, histories): size, title, axis labels, key. */
+static void gp_xy_header(FILE *f, const plot_files *pf, const char *title, const char *xlabel,
+                         const char *ylabel)
+{
+    gp_header(f, pf, 800, 420);
+    fprintf(f, "set title ");
+    gp_string(f, title);
+    fprintf(f, "\nset xlabel ");
+    gp_string(f, xlabel);
+    fprintf(f, "\nset ylabel ");
+    gp_string(f, ylabel);
+    fprintf(f, "\nset key top left\n");
+}
+
 /* Runs gnuplot on the script in its directory; 0 when a non-empty PNG came out. */
 static int gp_run(const plot_files *pf)
 {
@@ -203,14 +217,8 @@ int plot_lines(const char *png, const char *title, const char *xlabel, const cha
 
     FILE *g = fopen(pf.gp, "w");
     if (!g) return -1;
-    gp_header(g, &pf, 800, 420);
-    fprintf(g, "set title ");
-    gp_string(g, title);
-    fprintf(g, "\nset xlabel ");
-    gp_string(g, xlabel);
-    fprintf(g, "\nset ylabel ");
-    gp_string(g, ylabel);
-    fprintf(g, "\nset key top left\nset yrange [0:*]\nplot ");
+    gp_xy_header(g, &pf, title, xlabel, ylabel);
+    fprintf(g, "set yrange [0:*]\nplot ");
     int idx = 0;
     for (int s = 0; s < nseries; s++) {
         if (series[s].n == 0) continue;
@@ -248,12 +256,8 @@ int plot_history(const char *png, const char *title, const char *ylabel, const d
 
     FILE *g = fopen(pf.gp, "w");
     if (!g) return -1;
-    gp_header(g, &pf, 800, 420);
-    fprintf(g, "set title ");
-    gp_string(g, title);
-    fprintf(g, "\nset xlabel 'session'\nset ylabel ");
-    gp_string(g, ylabel);
-    fprintf(g, "\nset key top left\nset xrange [-0.5:%d.5]\n", n - 1);
+    gp_xy_header(g, &pf, title, "session", ylabel);
+    fprintf(g, "set xrange [-0.5:%d.5]\n", n - 1);
     /* A change point starts every segment but the first. */
     for (int c = 1; c < nseg; c++)
         fprintf(g,

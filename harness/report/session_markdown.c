@@ -5,7 +5,6 @@
 #include "report/report_internal.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -527,12 +526,8 @@ static void write_environment(FILE *f, const report_data *r, const report_option
 
 int report_write_markdown(const report_data *r, const report_options *o, char *err, size_t errlen)
 {
-    FILE *f = fopen(o->out_path, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write the report to %s: %s (pick another --out)", o->out_path,
-                 strerror(errno));
-        return -1;
-    }
+    FILE *f = md_open(o->out_path, "--out", err, errlen);
+    if (!f) return -1;
     report_verdict verdict = report_overall(r);
     write_title(f, r, verdict);
     report_write_tldr(f, r, verdict);
@@ -544,9 +539,5 @@ int report_write_markdown(const report_data *r, const report_options *o, char *e
     report_write_next_steps(f, r, verdict, o);
     report_write_reproduce(f, r, o);
     write_environment(f, r, o);
-    if (ferror(f) | (fclose(f) != 0)) {
-        snprintf(err, errlen, "writing %s failed: %s", o->out_path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return md_close(f, o->out_path, err, errlen);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "spec/conf.h"
 #include "util/subprocess.h"
 
 #if defined(__x86_64__)
@@ -125,41 +126,32 @@ static const char *parse_line(char *line, variant_def *d, char *reason, size_t r
     return NULL;
 }
 
+/* One conf line into the table: a definition, not given twice. */
+static const char *add_line(char *line, void *ctx, char *reason, size_t rlen)
+{
+    variant_table *t = ctx;
+    variant_def d;
+    const char *why = parse_line(line, &d, reason, rlen);
+    if (why) return why;
+    if (variants_find(t, d.name)) {
+        snprintf(reason, rlen, "variant '%s' defined twice", d.name);
+        return reason;
+    }
+    variant_def *grown = realloc(t->defs, (size_t)(t->count + 1) * sizeof *grown);
+    if (!grown) return "out of memory";
+    t->defs = grown;
+    t->defs[t->count++] = d;
+    return NULL;
+}
+
 int variants_load(const char *path, variant_table *out, char *err, size_t errlen)
 {
     out->defs = NULL;
     out->count = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot read (use --variants-conf to name another file)", path);
+    if (conf_read(path, "--variants-conf", add_line, out, err, errlen) != 0) {
+        variants_free(out);
         return -1;
     }
-    char line[1024];
-    int lineno = 0, cap = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *p = line + strspn(line, " \t");
-        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0') continue;
-        variant_def d;
-        char reason[256];
-        const char *why = parse_line(p, &d, reason, sizeof reason);
-        if (!why && variants_find(out, d.name)) {
-            snprintf(reason, sizeof reason, "variant '%s' defined twice", d.name);
-            why = reason;
-        }
-        if (why) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-            fclose(f);
-            variants_free(out);
-            return -1;
-        }
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->defs = realloc(out->defs, (size_t)cap * sizeof *out->defs);
-        }
-        out->defs[out->count++] = d;
-    }
-    fclose(f);
     if (out->count == 0) {
         snprintf(err, errlen, "%s: no variants defined", path);
         return -1;

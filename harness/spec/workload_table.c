@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spec/conf.h"
+
 #define WORKLOAD_BIN_DIR "build/workloads"
 
 static char *trim(char *s)
@@ -62,41 +64,32 @@ static const char *parse_line(char *line, workload_def *w, char *reason, size_t 
     return NULL;
 }
 
+/* One conf line into the table: a definition, not given twice. */
+static const char *add_line(char *line, void *ctx, char *reason, size_t rlen)
+{
+    workload_table *t = ctx;
+    workload_def w;
+    const char *why = parse_line(line, &w, reason, rlen);
+    if (why) return why;
+    if (workloads_find(t, w.name)) {
+        snprintf(reason, rlen, "workload '%s' defined twice", w.name);
+        return reason;
+    }
+    workload_def *grown = realloc(t->defs, (size_t)(t->count + 1) * sizeof *grown);
+    if (!grown) return "out of memory";
+    t->defs = grown;
+    t->defs[t->count++] = w;
+    return NULL;
+}
+
 int workloads_load(const char *path, workload_table *out, char *err, size_t errlen)
 {
     out->defs = NULL;
     out->count = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot read (use --workloads-conf to name another file)", path);
+    if (conf_read(path, "--workloads-conf", add_line, out, err, errlen) != 0) {
+        workloads_free(out);
         return -1;
     }
-    char line[2048];
-    int lineno = 0, cap = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *p = line + strspn(line, " \t");
-        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0') continue;
-        workload_def w;
-        char reason[256];
-        const char *why = parse_line(p, &w, reason, sizeof reason);
-        if (!why && workloads_find(out, w.name)) {
-            snprintf(reason, sizeof reason, "workload '%s' defined twice", w.name);
-            why = reason;
-        }
-        if (why) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-            fclose(f);
-            workloads_free(out);
-            return -1;
-        }
-        if (out->count == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->defs = realloc(out->defs, (size_t)cap * sizeof *out->defs);
-        }
-        out->defs[out->count++] = w;
-    }
-    fclose(f);
     if (out->count == 0) {
         snprintf(err, errlen, "%s: no workloads defined", path);
         return -1;

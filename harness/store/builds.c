@@ -38,6 +38,20 @@ int store_build_record(store *s, const store_build *b, int64_t *id)
     return rc == SQL_ROW ? 0 : -1;
 }
 
+static void read_variant(sql_stmt *st, void *row)
+{
+    store_variant *v = row;
+    sql_text_copy(st, 0, v->spec, sizeof v->spec);
+    sql_text_copy(st, 1, v->name, sizeof v->name);
+    sql_text_copy(st, 2, v->kind, sizeof v->kind);
+    sql_text_copy(st, 3, v->revision, sizeof v->revision);
+    v->dirty = (int)sql_int64(st, 4);
+    sql_text_copy(st, 5, v->flags, sizeof v->flags);
+    sql_text_copy(st, 6, v->library_hash, sizeof v->library_hash);
+    sql_text_copy(st, 7, v->build_status, sizeof v->build_status);
+    sql_text_copy(st, 8, v->log_tail, sizeof v->log_tail);
+}
+
 int store_session_variants(store *s, int64_t session, store_variant **out)
 {
     sql_stmt *st = sql_prepare(
@@ -47,24 +61,7 @@ int store_session_variants(store *s, int64_t session, store_variant **out)
                 " FROM session_variants sv LEFT JOIN builds b ON b.id = sv.build_id"
                 " WHERE sv.session_id = ?1 ORDER BY sv.position");
     sql_bind_int64(st, 1, session);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_variant *v = store_grow((void **)out, n, &cap, sizeof *v);
-        if (!v) break;
-        sql_text_copy(st, 0, v->spec, sizeof v->spec);
-        sql_text_copy(st, 1, v->name, sizeof v->name);
-        sql_text_copy(st, 2, v->kind, sizeof v->kind);
-        sql_text_copy(st, 3, v->revision, sizeof v->revision);
-        v->dirty = (int)sql_int64(st, 4);
-        sql_text_copy(st, 5, v->flags, sizeof v->flags);
-        sql_text_copy(st, 6, v->library_hash, sizeof v->library_hash);
-        sql_text_copy(st, 7, v->build_status, sizeof v->build_status);
-        sql_text_copy(st, 8, v->log_tail, sizeof v->log_tail);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_variant, "reading the variants");
 }
 
 void store_variant_revision(store *s, int64_t session, const char *spec, char rev[41], int *dirty)

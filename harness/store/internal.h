@@ -10,9 +10,16 @@ struct store {
     sql_conn *sql;
 };
 
-/* Room for one more element in *arr (n used, *cap allocated, elements of `size` bytes): returns
- * the element to fill, zeroed, or NULL when out of memory (*arr is then unchanged). */
-void *store_grow(void **arr, int n, int *cap, size_t size);
+/* Fills one element (zeroed, `size` bytes) from the current row of st. */
+typedef void (*store_row_reader)(sql_stmt *st, void *row);
+/* Steps st to its end and finalizes it: one element per row in *out (malloc'ed, NULL for none),
+ * each filled by read. Returns the count, or -1 on a database error (printed as
+ * "hakbench: <context>: <reason>") or out of memory, with *out freed. */
+int store_collect(sql_stmt *st, void **out, size_t size, store_row_reader read,
+                  const char *context);
+
+/* A reader for one-column lists of names (char[64] each): workloads, mostly. */
+void store_read_name(sql_stmt *st, void *row);
 
 /* The migration scripts (migrations.c): migrations[v] takes a file from version v to v+1. */
 extern const char *const store_migrations[STORE_SCHEMA_VERSION];

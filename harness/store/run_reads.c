@@ -8,6 +8,18 @@
 #include "store/internal.h"
 #include "store/runs.h"
 
+static void read_sample(sql_stmt *st, void *row)
+{
+    store_sample *x = row;
+    x->is_a = (int)sql_int64(st, 0);
+    x->pair_key = sql_int64(st, 1);
+    x->ok = (int)sql_int64(st, 2);
+    x->has_value = !sql_is_null(st, 3);
+    x->value = sql_double(st, 3);
+    x->has_rss = !sql_is_null(st, 4);
+    x->rss_kb = sql_double(st, 4);
+}
+
 int store_load_samples(store *s, int64_t session_a, const char *a, int64_t session_b, const char *b,
                        const char *workload, int instructions, store_sample **out)
 {
@@ -26,31 +38,13 @@ int store_load_samples(store *s, int64_t session_a, const char *a, int64_t sessi
     sql_bind_text(st, 4, b);
     sql_bind_int64(st, 5, instructions);
     sql_bind_int64(st, 6, session_b);
-    *out = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        store_sample *x = store_grow((void **)out, n, &cap, sizeof *x);
-        if (!x) {
-            rc = SQL_ERROR;
-            break;
-        }
-        x->is_a = (int)sql_int64(st, 0);
-        x->pair_key = sql_int64(st, 1);
-        x->ok = (int)sql_int64(st, 2);
-        x->has_value = !sql_is_null(st, 3);
-        x->value = sql_double(st, 3);
-        x->has_rss = !sql_is_null(st, 4);
-        x->rss_kb = sql_double(st, 4);
-        n++;
-    }
-    if (rc == SQL_ERROR) {
-        fprintf(stderr, "hakbench: compare: %s\n", sql_stmt_error(st));
-        free(*out);
-        *out = NULL;
-        n = -1;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_sample, "compare");
+}
+
+/* A one-column list of names (char[64] each). */
+void store_read_name(sql_stmt *st, void *row)
+{
+    sql_text_copy(st, 0, row, 64);
 }
 
 int store_common_workloads(store *s, int64_t session_a, const char *a, int64_t session_b,
@@ -66,25 +60,22 @@ int store_common_workloads(store *s, int64_t session_a, const char *a, int64_t s
     sql_bind_text(st, 3, b);
     sql_bind_text(st, 4, only);
     sql_bind_int64(st, 5, session_b);
-    *out = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        char(*w)[64] = store_grow((void **)out, n, &cap, sizeof **out);
-        if (!w) {
-            rc = SQL_ERROR;
-            break;
-        }
-        sql_text_copy(st, 0, *w, sizeof *w);
-        n++;
-    }
-    if (rc == SQL_ERROR) {
-        fprintf(stderr, "hakbench: compare: %s\n", sql_stmt_error(st));
-        free(*out);
-        *out = NULL;
-        n = -1;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, store_read_name, "compare");
+}
+
+static void read_measured_run(sql_stmt *st, void *row)
+{
+    store_measured_run *r = row;
+    sql_text_copy(st, 0, r->variant, sizeof r->variant);
+    sql_text_copy(st, 1, r->workload, sizeof r->workload);
+    r->ok = (int)sql_int64(st, 2);
+    r->has_ops = !sql_is_null(st, 3);
+    r->ops_per_sec = sql_double(st, 3);
+    r->has_rss = !sql_is_null(st, 4);
+    r->peak_rss_kb = sql_double(st, 4);
+    r->run_id = sql_int64(st, 5);
+    r->seq = (int)sql_int64(st, 6);
+    sql_text_copy(st, 7, r->args, sizeof r->args);
 }
 
 int store_session_measured_runs(store *s, int64_t session, store_measured_run **out)
@@ -94,25 +85,16 @@ int store_session_measured_runs(store *s, int64_t session, store_measured_run **
                             " seq, args FROM runs WHERE session_id = ?1 AND purpose = 'measure'"
                             " ORDER BY seq");
     sql_bind_int64(st, 1, session);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_measured_run *r = store_grow((void **)out, n, &cap, sizeof *r);
-        if (!r) break;
-        sql_text_copy(st, 0, r->variant, sizeof r->variant);
-        sql_text_copy(st, 1, r->workload, sizeof r->workload);
-        r->ok = (int)sql_int64(st, 2);
-        r->has_ops = !sql_is_null(st, 3);
-        r->ops_per_sec = sql_double(st, 3);
-        r->has_rss = !sql_is_null(st, 4);
-        r->peak_rss_kb = sql_double(st, 4);
-        r->run_id = sql_int64(st, 5);
-        r->seq = (int)sql_int64(st, 6);
-        sql_text_copy(st, 7, r->args, sizeof r->args);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_measured_run,
+                         "reading the measured runs");
+}
+
+static void read_run_value(sql_stmt *st, void *row)
+{
+    store_run_value *v = row;
+    sql_text_copy(st, 0, v->variant, sizeof v->variant);
+    sql_text_copy(st, 1, v->workload, sizeof v->workload);
+    v->value = sql_double(st, 2);
 }
 
 int store_session_result_metric(store *s, int64_t session, const char *name, store_run_value **out)
@@ -123,18 +105,19 @@ int store_session_result_metric(store *s, int64_t session, const char *name, sto
                                        "m.source = 'result' AND m.name = ?2 ORDER BY r.seq");
     sql_bind_int64(st, 1, session);
     sql_bind_text(st, 2, name);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_run_value *v = store_grow((void **)out, n, &cap, sizeof *v);
-        if (!v) break;
-        sql_text_copy(st, 0, v->variant, sizeof v->variant);
-        sql_text_copy(st, 1, v->workload, sizeof v->workload);
-        v->value = sql_double(st, 2);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_run_value, "reading run metrics");
+}
+
+typedef struct {
+    int t_ms;
+    long kb;
+} rss_sample;
+
+static void read_rss_sample(sql_stmt *st, void *row)
+{
+    rss_sample *x = row;
+    x->t_ms = (int)sql_int64(st, 0);
+    x->kb = (long)sql_int64(st, 1);
 }
 
 int store_run_rss(store *s, int64_t run_id, int **t_ms, long **kb)
@@ -142,19 +125,36 @@ int store_run_rss(store *s, int64_t run_id, int **t_ms, long **kb)
     sql_stmt *st =
         sql_prepare(s->sql, "SELECT t_ms, rss_kb FROM rss_samples WHERE run_id = ?1 ORDER BY t_ms");
     sql_bind_int64(st, 1, run_id);
-    *t_ms = NULL;
-    *kb = NULL;
-    int n = 0, cap_t = 0, cap_k = 0;
-    while (sql_step(st) == SQL_ROW) {
-        int *t = store_grow((void **)t_ms, n, &cap_t, sizeof *t);
-        long *k = t ? store_grow((void **)kb, n, &cap_k, sizeof *k) : NULL;
-        if (!k) break;
-        *t = (int)sql_int64(st, 0);
-        *k = (long)sql_int64(st, 1);
-        n++;
+    rss_sample *x;
+    int n = store_collect(st, (void **)&x, sizeof *x, read_rss_sample, "reading RSS samples");
+    *t_ms = n > 0 ? malloc((size_t)n * sizeof **t_ms) : NULL;
+    *kb = n > 0 ? malloc((size_t)n * sizeof **kb) : NULL;
+    if (n > 0 && (!*t_ms || !*kb)) n = 0;
+    for (int i = 0; i < n; i++) {
+        (*t_ms)[i] = x[i].t_ms;
+        (*kb)[i] = x[i].kb;
     }
-    sql_finalize(st);
-    return n;
+    free(x);
+    return n > 0 ? n : 0;
+}
+
+static void read_counter_value(sql_stmt *st, void *row)
+{
+    store_counter_value *c = row;
+    sql_text_copy(st, 0, c->name, sizeof c->name);
+    c->value = sql_double(st, 1);
+    c->ops = sql_double(st, 2);
+    c->is_b = (int)sql_int64(st, 3);
+}
+
+/* Binds the parameters of the A-against-B questions: ?1 session, ?2 workload, ?3 A, ?4 B. */
+static void bind_ab(sql_stmt *st, int64_t session, const char *workload, const char *a,
+                    const char *b)
+{
+    sql_bind_int64(st, 1, session);
+    sql_bind_text(st, 2, workload);
+    sql_bind_text(st, 3, a);
+    sql_bind_text(st, 4, b);
 }
 
 int store_last_counters(store *s, int64_t session, const char *workload, const char *a,
@@ -168,23 +168,16 @@ int store_last_counters(store *s, int64_t session, const char *workload, const c
                             "FROM runs x WHERE x.session_id = r.session_id AND x.workload = "
                             "r.workload AND x.variant = r.variant AND x.purpose = 'counters')"
                             " ORDER BY c.name");
-    sql_bind_int64(st, 1, session);
-    sql_bind_text(st, 2, workload);
-    sql_bind_text(st, 3, a);
-    sql_bind_text(st, 4, b);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_counter_value *c = store_grow((void **)out, n, &cap, sizeof *c);
-        if (!c) break;
-        sql_text_copy(st, 0, c->name, sizeof c->name);
-        c->value = sql_double(st, 1);
-        c->ops = sql_double(st, 2);
-        c->is_b = (int)sql_int64(st, 3);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    bind_ab(st, session, workload, a, b);
+    return store_collect(st, (void **)out, sizeof **out, read_counter_value, "reading counters");
+}
+
+static void read_event_value(sql_stmt *st, void *row)
+{
+    store_event_value *e = row;
+    sql_text_copy(st, 0, e->name, sizeof e->name);
+    e->is_b = (int)sql_int64(st, 1);
+    e->per_op = sql_double(st, 2);
 }
 
 int store_perf_events(store *s, int64_t session, const char *workload, const char *a, const char *b,
@@ -196,22 +189,22 @@ int store_perf_events(store *s, int64_t session, const char *workload, const cha
                             "r.workload = ?2 AND r.purpose = 'measure' AND r.status = 'ok' AND "
                             "m.source = 'perf' AND r.ops > 0 AND r.variant IN (?3, ?4) ORDER BY "
                             "m.name, r.variant, r.seq");
-    sql_bind_int64(st, 1, session);
-    sql_bind_text(st, 2, workload);
-    sql_bind_text(st, 3, a);
-    sql_bind_text(st, 4, b);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_event_value *e = store_grow((void **)out, n, &cap, sizeof *e);
-        if (!e) break;
-        sql_text_copy(st, 0, e->name, sizeof e->name);
-        e->is_b = (int)sql_int64(st, 1);
-        e->per_op = sql_double(st, 2);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    bind_ab(st, session, workload, a, b);
+    return store_collect(st, (void **)out, sizeof **out, read_event_value, "reading perf events");
+}
+
+static void read_failure_group(sql_stmt *st, void *row)
+{
+    store_failure *f = row;
+    sql_text_copy(st, 0, f->variant, sizeof f->variant);
+    sql_text_copy(st, 1, f->workload, sizeof f->workload);
+    sql_text_copy(st, 2, f->status, sizeof f->status);
+    f->count = (int)sql_int64(st, 3);
+    f->seq = (int)sql_int64(st, 4);
+    f->of = (int)sql_int64(st, 5);
+    if (f->of < f->count) f->of = f->count;
+    f->signal = f->exit_code = -1;
+    f->peak_rss_kb = NAN;
 }
 
 int store_session_failures(store *s, int64_t session, store_failure **out)
@@ -222,25 +215,15 @@ int store_session_failures(store *s, int64_t session, store_failure **out)
                             "   AND t.variant = f.variant AND t.workload = f.workload)"
                             " FROM runs f WHERE f.session_id = ?1 AND f.status <> 'ok'"
                             " GROUP BY f.variant, f.workload, f.status ORDER BY MIN(f.seq)");
+    sql_bind_int64(st, 1, session);
+    int n = store_collect(st, (void **)out, sizeof **out, read_failure_group,
+                          "reading the failed runs");
+    /* The first failed run of each group is its example. */
     sql_stmt *ex = sql_prepare(s->sql, "SELECT id, COALESCE(signal, -1), COALESCE(exit_code, -1),"
                                        " peak_rss_kb, stderr_tail, args FROM runs WHERE "
                                        "session_id = ?1 AND seq = ?2");
-    sql_bind_int64(st, 1, session);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_failure *f = store_grow((void **)out, n, &cap, sizeof *f);
-        if (!f) break;
-        n++;
-        sql_text_copy(st, 0, f->variant, sizeof f->variant);
-        sql_text_copy(st, 1, f->workload, sizeof f->workload);
-        sql_text_copy(st, 2, f->status, sizeof f->status);
-        f->count = (int)sql_int64(st, 3);
-        f->seq = (int)sql_int64(st, 4);
-        f->of = (int)sql_int64(st, 5);
-        if (f->of < f->count) f->of = f->count;
-        f->signal = f->exit_code = -1;
-        f->peak_rss_kb = NAN;
+    for (int i = 0; i < n; i++) {
+        store_failure *f = &(*out)[i];
         sql_reset(ex);
         sql_bind_int64(ex, 1, session);
         sql_bind_int64(ex, 2, f->seq);
@@ -248,12 +231,11 @@ int store_session_failures(store *s, int64_t session, store_failure **out)
         f->run_id = sql_int64(ex, 0);
         f->signal = (int)sql_int64(ex, 1);
         f->exit_code = (int)sql_int64(ex, 2);
-        f->peak_rss_kb = sql_is_null(ex, 3) ? NAN : sql_double(ex, 3);
+        if (!sql_is_null(ex, 3)) f->peak_rss_kb = sql_double(ex, 3);
         sql_text_copy(ex, 4, f->stderr_tail, sizeof f->stderr_tail);
         sql_text_copy(ex, 5, f->args, sizeof f->args);
     }
     sql_finalize(ex);
-    sql_finalize(st);
     return n;
 }
 
@@ -273,6 +255,14 @@ void store_session_run_counts(store *s, int64_t session, int *measure, int *warm
     sql_finalize(st);
 }
 
+static void read_history_run(sql_stmt *st, void *row)
+{
+    store_history_run *h = row;
+    h->session_id = sql_int64(st, 0);
+    sql_text_copy(st, 1, h->started_at, sizeof h->started_at);
+    h->ops_per_sec = sql_double(st, 2);
+}
+
 int store_nightly_history(store *s, const store_session *today, const char *variant,
                           const char *workload, store_history_run **out)
 {
@@ -289,24 +279,6 @@ int store_nightly_history(store *s, const store_session *today, const char *vari
     sql_bind_text(st, 4, today->started_at);
     sql_bind_text(st, 5, variant);
     sql_bind_text(st, 6, workload);
-    *out = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        store_history_run *h = store_grow((void **)out, n, &cap, sizeof *h);
-        if (!h) {
-            rc = SQL_ERROR;
-            break;
-        }
-        h->session_id = sql_int64(st, 0);
-        sql_text_copy(st, 1, h->started_at, sizeof h->started_at);
-        h->ops_per_sec = sql_double(st, 2);
-        n++;
-    }
-    sql_finalize(st);
-    if (rc == SQL_ERROR) {
-        free(*out);
-        *out = NULL;
-        return -1;
-    }
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_history_run,
+                         "reading the nightly history");
 }

@@ -117,6 +117,20 @@ int store_session_get(store *s, int64_t id, store_session *out)
     return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
 }
 
+static void read_session_line(sql_stmt *st, void *row)
+{
+    store_session_line *l = row;
+    l->id = sql_int64(st, 0);
+    sql_text_copy(st, 1, l->kind, sizeof l->kind);
+    sql_text_copy(st, 2, l->started_at, sizeof l->started_at);
+    sql_text_copy(st, 3, l->finished_at, sizeof l->finished_at);
+    sql_text_copy(st, 4, l->command, sizeof l->command);
+    sql_text_copy(st, 5, l->variants, sizeof l->variants);
+    sql_text_copy(st, 6, l->workloads, sizeof l->workloads);
+    l->runs = (int)sql_int64(st, 7);
+    l->failed = (int)sql_int64(st, 8);
+}
+
 int store_session_list(store *s, store_session_line **out)
 {
     sql_stmt *st = sql_prepare(
@@ -130,28 +144,7 @@ int store_session_list(store *s, store_session_line **out)
         " (SELECT count(*) FROM runs r WHERE r.session_id = s.id AND r.purpose = 'measure'"
         "   AND r.status <> 'ok')"
         " FROM sessions s ORDER BY s.id");
-    *out = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = sql_step(st)) == SQL_ROW) {
-        store_session_line *l = store_grow((void **)out, n, &cap, sizeof *l);
-        if (!l) break;
-        l->id = sql_int64(st, 0);
-        sql_text_copy(st, 1, l->kind, sizeof l->kind);
-        sql_text_copy(st, 2, l->started_at, sizeof l->started_at);
-        sql_text_copy(st, 3, l->finished_at, sizeof l->finished_at);
-        sql_text_copy(st, 4, l->command, sizeof l->command);
-        sql_text_copy(st, 5, l->variants, sizeof l->variants);
-        sql_text_copy(st, 6, l->workloads, sizeof l->workloads);
-        l->runs = (int)sql_int64(st, 7);
-        l->failed = (int)sql_int64(st, 8);
-        n++;
-    }
-    if (rc == SQL_ERROR) {
-        fprintf(stderr, "hakbench: listing the sessions: %s\n", sql_stmt_error(st));
-        n = -1;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_session_line, "listing the sessions");
 }
 
 static int64_t one_id(sql_stmt *st)
@@ -225,16 +218,14 @@ int store_session_workloads(store *s, int64_t session, char (**out)[64])
     sql_stmt *st = sql_prepare(s->sql, "SELECT workload FROM runs WHERE session_id = ?1"
                                        " GROUP BY workload ORDER BY MIN(seq)");
     sql_bind_int64(st, 1, session);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        char(*w)[64] = store_grow((void **)out, n, &cap, sizeof **out);
-        if (!w) break;
-        sql_text_copy(st, 0, *w, sizeof *w);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, store_read_name, "reading the workloads");
+}
+
+static void read_pair(sql_stmt *st, void *row)
+{
+    store_pair *p = row;
+    sql_text_copy(st, 0, p->variant, sizeof p->variant);
+    sql_text_copy(st, 1, p->workload, sizeof p->workload);
 }
 
 int store_session_pairs(store *s, int64_t session, store_pair **out)
@@ -246,15 +237,5 @@ int store_session_pairs(store *s, int64_t session, store_pair **out)
         "WHERE r.session_id = ?1 AND r.purpose = 'measure' GROUP BY r.variant, r.workload "
         "ORDER BY 3, r.variant, r.workload");
     sql_bind_int64(st, 1, session);
-    *out = NULL;
-    int n = 0, cap = 0;
-    while (sql_step(st) == SQL_ROW) {
-        store_pair *p = store_grow((void **)out, n, &cap, sizeof *p);
-        if (!p) break;
-        sql_text_copy(st, 0, p->variant, sizeof p->variant);
-        sql_text_copy(st, 1, p->workload, sizeof p->workload);
-        n++;
-    }
-    sql_finalize(st);
-    return n;
+    return store_collect(st, (void **)out, sizeof **out, read_pair, "reading the session");
 }

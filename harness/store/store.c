@@ -29,16 +29,33 @@ void store_close(store *s)
     free(s);
 }
 
-void *store_grow(void **arr, int n, int *cap, size_t size)
+int store_collect(sql_stmt *st, void **out, size_t size, store_row_reader read, const char *context)
 {
-    if (n >= *cap) {
-        int grown = *cap ? 2 * *cap : 16;
-        void *p = realloc(*arr, (size_t)grown * size);
-        if (!p) return NULL;
-        *arr = p;
-        *cap = grown;
+    *out = NULL;
+    int n = 0, cap = 0, rc;
+    const char *why = NULL;
+    while ((rc = sql_step(st)) == SQL_ROW) {
+        if (n == cap) {
+            int grown = cap ? 2 * cap : 16;
+            void *p = realloc(*out, (size_t)grown * size);
+            if (!p) {
+                why = "out of memory";
+                break;
+            }
+            *out = p;
+            cap = grown;
+        }
+        void *row = (char *)*out + (size_t)n++ * size;
+        memset(row, 0, size);
+        read(st, row);
     }
-    void *slot = (char *)*arr + (size_t)n * size;
-    memset(slot, 0, size);
-    return slot;
+    if (rc == SQL_ERROR) why = sql_stmt_error(st);
+    if (why) {
+        fprintf(stderr, "hakbench: %s: %s\n", context, why);
+        free(*out);
+        *out = NULL;
+        n = -1;
+    }
+    sql_finalize(st);
+    return n;
 }

@@ -25,6 +25,22 @@ check() {
   fi
 }
 
+# expect_exit CODE NAME PATTERN ARGS...: hakbench ARGS exits CODE with PATTERN on stderr (an
+# empty PATTERN asks only for the code); stdout and stderr stay in $tmp/out and $tmp/err.
+expect_exit() {
+  local want=$1 name=$2 pattern=$3
+  shift 3
+  $HAKBENCH "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ $rc -eq "$want" ] && { [ -z "$pattern" ] || grep -qF -- "$pattern" "$tmp/err"; }; then
+    passed=$((passed + 1))
+    echo "ok    $name: exit $want"
+  else
+    failed=$((failed + 1))
+    echo "FAIL  $name: exit $rc, not $want (stderr: $(head -c 300 "$tmp/err"))"
+  fi
+}
+
 # q DB SQL: one value from the database.
 q() { sqlite3 "$1" "$2"; }
 

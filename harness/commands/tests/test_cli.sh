@@ -7,19 +7,7 @@
 source "$(dirname "$0")/../../testing/lib.sh"
 
 # expect_fail NAME PATTERN ARGS...: hakbench ARGS exits 2 with PATTERN on stderr.
-expect_fail() {
-  local name=$1 pattern=$2
-  shift 2
-  $HAKBENCH "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -qF -- "$pattern" "$tmp/err"; then
-    passed=$((passed + 1))
-    echo "ok    $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL  $name (exit $rc, stderr: $(head -c 300 "$tmp/err"))"
-  fi
-}
+expect_fail() { expect_exit 2 "$@"; }
 
 help_ok() { $HAKBENCH "$@" >"$tmp/help" 2>&1 && grep -q "usage" "$tmp/help"; }
 check "--help exits 0" help_ok --help
@@ -29,6 +17,25 @@ for cmd in run compare calibrate export report bisect nightly merge build varian
   check "$cmd --help" help_ok "$cmd" --help
 done
 check "help run" help_ok help run
+
+# Every option a command's --help lists is one it accepts (the same spelling everywhere): given
+# as --OPT=x and followed by an option that does not exist, it must fail on the latter, or on
+# its value, never as unknown itself.
+accepts_listed_options() {
+  local cmd=$1 bad=0
+  for opt in $($HAKBENCH "$cmd" --help | grep -oE '^ +(-[a-z], )?--[a-z][a-z-]*[a-z]' | grep -oE -- '--[a-z-]+'); do
+    [ "$opt" = --export ] && continue # --export-F: one option per export format
+    $HAKBENCH "$cmd" "$opt=x" --zz-no-such-option >/dev/null 2>"$tmp/opt.err"
+    if grep -q "unrecognized option '$opt" "$tmp/opt.err"; then
+      echo "  $cmd does not accept $opt, which its --help lists"
+      bad=1
+    fi
+  done
+  return $bad
+}
+for cmd in run compare calibrate export report bisect nightly merge build variants sessions; do
+  check "$cmd accepts every option its --help lists" accepts_listed_options "$cmd"
+done
 
 cat > "$tmp/workloads.conf" <<CONF
 fake  cmd  1  $FAKE ok | $FAKE ok
@@ -146,6 +153,8 @@ root=$PWD
 check "run from another directory succeeds" grep -q "^session 1$" "$tmp/elsewhere.out"
 check "its relative --db lands where the user is" [ -f "$tmp/elsewhere/here.db" ]
 check "and holds the runs" [ "$(q "$tmp/elsewhere/here.db" "SELECT count(*) FROM runs WHERE status = 'ok'")" = 1 ]
+(cd "$tmp/elsewhere" && "$root/hakbench" export --session 1 --db here.db --export-csv runs.csv) >/dev/null 2>&1
+check "an --export-F file from elsewhere lands where the user is" [ -s "$tmp/elsewhere/runs.csv" ]
 (cd "$tmp/elsewhere" && "$root/hakbench" run --variants nosuch --workloads fake \
   --workloads-conf=wl.conf --db=typo.db) >"$tmp/typo.out" 2>&1
 check "an unknown variant from elsewhere still lists the repository's variants" \

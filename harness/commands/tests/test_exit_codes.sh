@@ -7,17 +7,9 @@ source "$(dirname "$0")/../../testing/lib.sh"
 
 # exits CODE NAME ARGS...: hakbench ARGS exits CODE.
 exits() {
-  local want=$1 name=$2
+  local code=$1 name=$2
   shift 2
-  $HAKBENCH "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ $rc -eq "$want" ]; then
-    passed=$((passed + 1))
-    echo "ok    $name: exit $want"
-  else
-    failed=$((failed + 1))
-    echo "FAIL  $name: exit $rc, not $want (stderr: $(head -c 300 "$tmp/err"))"
-  fi
+  expect_exit "$code" "$name" "" "$@"
 }
 
 # Two names for the system allocator (the fake workload does not care which allocator runs it)
@@ -79,7 +71,8 @@ exits 2 "build of an unknown variant" build nosuch --db "$db"
 # calibrate (0 and 1: commands/tests/test_calibrate.sh), bisect (0: run/tests/test_bisect.sh),
 # nightly (0 and 1: report/tests/test_nightly_report.sh): the could-not cases
 exits 2 "calibrate with a bad option" calibrate --trials 0 --db "$db"
-exits 2 "calibrate of two workloads at once" calibrate --workloads larson,tiny_hot --db "$db"
+expect_exit 2 "calibrate of two workloads at once" "one name at a time" calibrate --workloads larson,tiny_hot --db "$db"
+expect_exit 2 "bisect of two variants at once" "one name at a time" bisect --good HEAD~1 --bad HEAD --variants a,b --db "$db"
 exits 2 "bisect without --good" bisect --bad HEAD --db "$db"
 exits 2 "nightly of a missing session" nightly --session 99 --db "$db" --reports-dir "$tmp/n"
 finish
