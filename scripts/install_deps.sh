@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc g++ make git python3 perl procps
+  python3-scipy                   # known answers for the statistics (analysis/tests)
   libsqlite3-dev sqlite3          # results store
   libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
   libcmocka-dev                   # unit test framework

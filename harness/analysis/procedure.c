@@ -1,17 +1,14 @@
 /* procedure: alpha spending over looks, Holm levels and the verdict rule (see procedure.h). */
-#include "procedure.h"
+#include "analysis/procedure.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const verdict_names[] = {
-    [VERDICT_EQUIVALENT] = "equivalent",
-    [VERDICT_IMPROVEMENT] = "improvement",
-    [VERDICT_REGRESSION] = "regression",
-    [VERDICT_CHANGED_BELOW_DELTA] = "changed-below-delta",
-    [VERDICT_INCONCLUSIVE] = "inconclusive",
-    [VERDICT_FAILED] = "failed",
+    [VERDICT_EQUIVALENT] = "equivalent",     [VERDICT_IMPROVEMENT] = "improvement",
+    [VERDICT_REGRESSION] = "regression",     [VERDICT_CHANGED_BELOW_DELTA] = "changed-below-delta",
+    [VERDICT_INCONCLUSIVE] = "inconclusive", [VERDICT_FAILED] = "failed",
 };
 #define NVERDICTS (sizeof verdict_names / sizeof verdict_names[0])
 
@@ -32,39 +29,18 @@ int verdict_is_change(verdict_t v)
     return v == VERDICT_REGRESSION || v == VERDICT_IMPROVEMENT;
 }
 
-/* Two-sided normal tail 2 (1 - Phi(z)). */
-static double two_sided_tail(double z)
+procedure procedure_default(void)
 {
-    return erfc(z / M_SQRT2);
-}
-
-/* z with two_sided_tail(z) = a, by bisection (the tail falls monotonically in z). */
-static double two_sided_quantile(double a)
-{
-    double lo = 0, hi = 40;
-    for (int i = 0; i < 200; i++) {
-        double mid = 0.5 * (lo + hi);
-        if (two_sided_tail(mid) > a)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
-/* O'Brien-Fleming-type spending (Lan and DeMets 1983): the error spent by information t. */
-static double spent(double alpha, double t)
-{
-    if (t <= 0) return 0;
-    if (t >= 1) return alpha;
-    return two_sided_tail(two_sided_quantile(alpha) / sqrt(t));
+    return (procedure){.looks = PROCEDURE_DEFAULT_LOOKS,
+                       .runs_per_look = PROCEDURE_DEFAULT_RUNS_PER_LOOK,
+                       .alpha = PROCEDURE_DEFAULT_ALPHA,
+                       .delta = PROCEDURE_DEFAULT_DELTA,
+                       .family = 1};
 }
 
 double procedure_look_alpha(const procedure *p, int look)
 {
-    if (look < 1 || look > p->looks) return 0;
-    double k = p->looks;
-    return spent(p->alpha, look / k) - spent(p->alpha, (look - 1) / k);
+    return look >= 1 && look <= p->looks ? p->alpha / p->looks : 0;
 }
 
 int procedure_blocks_at(const procedure *p, int look)
@@ -84,12 +60,13 @@ static int cmp_ranked_p(const void *pa, const void *pb)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-void procedure_holm_levels(const double *p, size_t m, double alpha, double *level)
+void procedure_holm_levels(const double *p, size_t m, size_t family, double alpha, double *level)
 {
+    size_t mm = m > family ? m : family;
     ranked_p *r = malloc((m ? m : 1) * sizeof *r);
     if (!r) { /* Bonferroni: never more permissive than Holm */
         for (size_t i = 0; i < m; i++)
-            level[i] = alpha / (double)m;
+            level[i] = alpha / (double)mm;
         return;
     }
     for (size_t i = 0; i < m; i++)
@@ -97,7 +74,7 @@ void procedure_holm_levels(const double *p, size_t m, double alpha, double *leve
     qsort(r, m, sizeof *r, cmp_ranked_p);
     double stop = -1;
     for (size_t j = 0; j < m; j++) {
-        double lj = alpha / (double)(m - j);
+        double lj = alpha / (double)(mm - j);
         if (stop < 0 && !(r[j].p <= lj)) stop = lj;
         level[r[j].index] = stop < 0 ? lj : stop;
     }

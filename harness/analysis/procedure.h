@@ -4,15 +4,15 @@
  *
  * A comparison of B against A measures interleaved blocks (each block runs A and B once, in a
  * random order) and looks at the data after every runs_per_look blocks, at most `looks` times.
- * At look k (1..K) the error budget spent so far follows O'Brien-Fleming-type spending,
- *   alpha*(t) = 2 - 2 Phi(z_{1-alpha/2} / sqrt(t)),  t = k / K,
- * and look k tests at the increment alpha*(t_k) - alpha*(t_{k-1}): a Bonferroni split over the
- * looks, so optional stopping cannot push the false-positive rate above alpha however the
- * looks correlate (conservative; calibrate measures what it really is). Early looks spend
- * almost nothing, so a clear change stops early while a borderline one keeps most of alpha
- * for the last look.
+ * Each look tests at alpha / looks: a Bonferroni split of the error budget over the looks
+ * (linear alpha spending), so optional stopping cannot push the false-positive rate above alpha
+ * however the looks correlate (conservative; calibrate measures what it really is). Why not
+ * O'Brien-Fleming spending, which keeps more for the last look: its first look tests at 0.0007
+ * (K = 3), which no exact rank test of fewer than 12 pairs can reach (the smallest two-sided p
+ * of n pairs is 2 / 2^n), so a clear change could never stop early at a useful look size.
  * Within a look, the workloads still undecided form one family, controlled with Holm's
- * step-down method; each workload's interval is taken at the level Holm assigned it, so its
+ * step-down method (at least `family` members: calibrate judges one workload as one of the
+ * suite it stands for); each workload's interval is taken at the level Holm assigned it, so its
  * interval and its p always tell the same story.
  *
  * Per metric, the estimate is the Hodges-Lehmann shift of the log-ratios (paired blocks) or of
@@ -29,7 +29,7 @@
 
 #include <stddef.h>
 
-#include "rank_shift.h"
+#include "analysis/rank_shift.h"
 
 /* Bumped whenever anything above changes: calibrations are kept per version, and a comparison
  * uses only a calibration of its own procedure. */
@@ -40,7 +40,16 @@ typedef struct {
     int runs_per_look; /* blocks added per look (the first look has this many) */
     double alpha;      /* two-sided false-positive budget of one comparison, e.g. 0.05 */
     double delta;      /* smallest change that matters, relative (0.02 = 2%) */
+    int family;        /* Holm families have at least this many members (absent ones never
+                        * reject); 1 = just the workloads compared */
 } procedure;
+
+/* The defaults every command starts from (docs/statistics.md says how they were chosen). */
+#define PROCEDURE_DEFAULT_LOOKS 3
+#define PROCEDURE_DEFAULT_RUNS_PER_LOOK 10
+#define PROCEDURE_DEFAULT_ALPHA 0.05
+#define PROCEDURE_DEFAULT_DELTA 0.02
+procedure procedure_default(void);
 
 typedef enum {
     VERDICT_EQUIVALENT,
@@ -63,11 +72,12 @@ double procedure_look_alpha(const procedure *p, int look);
 /* Blocks measured by the end of look k. */
 int procedure_blocks_at(const procedure *p, int look);
 
-/* Holm's step-down levels for m p-values at family level alpha: level[i] is the level at which
- * workload i is judged. Ranked by p, the j-th smallest gets alpha / (m - j + 1) while every
- * smaller one was rejected; from the first non-rejection on, all get that rank's level (none
- * of them is rejected at it, so their intervals all contain 0, as their p say). */
-void procedure_holm_levels(const double *p, size_t m, double alpha, double *level);
+/* Holm's step-down levels for m p-values at family level alpha, in a family of at least
+ * `family` members (the absent ones have p = 1): level[i] is the level at which workload i is
+ * judged. Ranked by p, the j-th smallest of M = max(m, family) gets alpha / (M - j + 1) while
+ * every smaller one was rejected; from the first non-rejection on, all get that rank's level
+ * (none of them is rejected at it, so their intervals all contain 0, as their p say). */
+void procedure_holm_levels(const double *p, size_t m, size_t family, double alpha, double *level);
 
 /* The verdict of a shift measured in log space (+ better for B) against delta (relative). */
 verdict_t procedure_verdict(const rank_shift *s, double delta, int failed);

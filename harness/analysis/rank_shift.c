@@ -1,6 +1,6 @@
 /* rank_shift: Hodges-Lehmann shifts with exact Wilcoxon / Mann-Whitney intervals (see
  * rank_shift.h for the construction and why p and the interval cannot disagree). */
-#include "rank_shift.h"
+#include "analysis/rank_shift.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -145,8 +145,8 @@ static void shift_from_sorted(const double *w, size_t nw, const null_dist *null,
 
 static void empty_shift(rank_shift *out, size_t n)
 {
-    *out = (rank_shift){.n = n, .estimate = NAN, .lo = -INFINITY, .hi = INFINITY, .level = 1,
-                        .p = 1};
+    *out =
+        (rank_shift){.n = n, .estimate = NAN, .lo = -INFINITY, .hi = INFINITY, .level = 1, .p = 1};
 }
 
 int rank_shift_paired(const double *d, size_t n, double alpha, rank_shift *out)

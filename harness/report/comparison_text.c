@@ -56,18 +56,19 @@ void comparison_write_text(FILE *f, const comparison_view *v)
             "median B", "change", "95% CI", "p", "pairs/runs", "outliers", "delta", "verdict");
     for (int i = 0; i < n; i++) {
         char ma[32], mb[32], ch[32], lo[32], hi[32], ci[80], runs[48], outl[48], d[32];
-        format_si(c[i].median_a, ma, sizeof ma);
-        format_si(c[i].median_b, mb, sizeof mb);
-        format_pct(c[i].change, ch, sizeof ch);
-        format_pct(c[i].ci_lo, lo, sizeof lo);
-        format_pct(c[i].ci_hi, hi, sizeof hi);
+        format_si(c[i].primary.median_a, ma, sizeof ma);
+        format_si(c[i].primary.median_b, mb, sizeof mb);
+        format_pct(c[i].primary.change, ch, sizeof ch);
+        format_pct(c[i].primary.ci_lo, lo, sizeof lo);
+        format_pct(c[i].primary.ci_hi, hi, sizeof hi);
         snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-        snprintf(runs, sizeof runs, "%d/%d+%d", c[i].pairs, c[i].n_a, c[i].n_b);
+        snprintf(runs, sizeof runs, "%d/%d+%d", c[i].primary.pairs, c[i].primary.n_a,
+                 c[i].primary.n_b);
         snprintf(outl, sizeof outl, "%d+%d", c[i].outliers_a, c[i].outliers_b);
         snprintf(d, sizeof d, "%.1f%%", 100 * c[i].delta);
         fprintf(f, "%-18s %10s %10s %8s %18s %8.4f %12s %8s %6s  %s", c[i].workload, ma, mb, ch, ci,
-                c[i].p, runs, outl, d, verdict_name(c[i].verdict));
-        if (c[i].verdict == VERDICT_FAILED)
+                c[i].primary.p, runs, outl, d, verdict_name(c[i].primary.verdict));
+        if (c[i].primary.verdict == VERDICT_FAILED)
             fprintf(f, " (%d of A, %d of B not ok)", c[i].failed_a, c[i].failed_b);
         fprintf(f, "\n");
     }
@@ -78,12 +79,13 @@ void comparison_write_text(FILE *f, const comparison_view *v)
                     "note: %s: %d outlier(s) in A, %d in B (MAD test): other load on the machine "
                     "can cause them\n",
                     c[i].workload, c[i].outliers_a, c[i].outliers_b);
-        if (c[i].verdict == VERDICT_INCONCLUSIVE)
+        if (c[i].primary.verdict == VERDICT_INCONCLUSIVE)
             fprintf(f,
                     "note: %s: inconclusive: measure more runs, e.g. hakbench run --variants "
                     "%s,%s --workloads %s --runs %d\n",
-                    c[i].workload, a, b, c[i].workload, 2 * (c[i].n_a > 5 ? c[i].n_a : 5));
-        if (c[i].verdict == VERDICT_FAILED)
+                    c[i].workload, a, b, c[i].workload,
+                    2 * (c[i].primary.n_a > 5 ? c[i].primary.n_a : 5));
+        if (c[i].primary.verdict == VERDICT_FAILED)
             fprintf(f, "note: %s: failed runs: see hakbench export --session %lld\n", c[i].workload,
                     (long long)session);
     }

@@ -3,7 +3,7 @@
  *   paired ALPHA N d1 .. dN
  *   unpaired ALPHA NX x1 .. xNX NY y1 .. yNY
  * Output per case: "estimate lo hi p level" with 17 significant digits. */
-#include "rank_shift.h"
+#include "analysis/rank_shift.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,26 +7,24 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "procedure.h"
+#include "analysis/procedure.h"
 
-static void spending_sums_to_alpha_and_starts_small(void **state)
+static void each_look_tests_at_an_equal_share_of_alpha(void **state)
 {
     (void)state;
-    procedure p = {.looks = 3, .runs_per_look = 10, .alpha = 0.05, .delta = 0.02};
-    double a1 = procedure_look_alpha(&p, 1), a2 = procedure_look_alpha(&p, 2),
-           a3 = procedure_look_alpha(&p, 3);
-    /* alpha*(1/3) = 2 - 2 Phi(1.959964 * sqrt(3)) = 2 - 2 Phi(3.394757) = 0.00068689 (Python
-     * statistics.NormalDist gives the same digits) */
-    assert_float_equal(a1, 6.8689e-4, 1e-8);
-    /* alpha*(2/3) = 2 - 2 Phi(1.959964 * sqrt(1.5)) = 2 - 2 Phi(2.400456) = 0.0163747 */
-    assert_float_equal(a1 + a2, 0.0163747, 1e-7);
-    assert_float_equal(a1 + a2 + a3, 0.05, 1e-12);
-    assert_true(a1 < a2 && a2 < a3);
+    procedure p = {.looks = 3, .runs_per_look = 10, .alpha = 0.05, .delta = 0.02, .family = 1};
+    double sum = 0;
+    for (int k = 1; k <= 3; k++) {
+        assert_float_equal(procedure_look_alpha(&p, k), 0.05 / 3, 1e-15);
+        sum += procedure_look_alpha(&p, k);
+    }
+    assert_float_equal(sum, 0.05, 1e-15);
     assert_float_equal(procedure_look_alpha(&p, 0), 0, 0);
     assert_float_equal(procedure_look_alpha(&p, 4), 0, 0);
-    procedure one = {.looks = 1, .runs_per_look = 20, .alpha = 0.05, .delta = 0.02};
+    procedure one = {.looks = 1, .runs_per_look = 20, .alpha = 0.05, .delta = 0.02, .family = 1};
     assert_float_equal(procedure_look_alpha(&one, 1), 0.05, 1e-15);
     assert_int_equal(procedure_blocks_at(&p, 2), 20);
+    assert_int_equal(procedure_blocks_at(&p, 0), 0);
 }
 
 static void holm_steps_down_and_stops_at_the_first_kept_null(void **state)
@@ -36,7 +34,7 @@ static void holm_steps_down_and_stops_at_the_first_kept_null(void **state)
      * level 0.025 for it and for 0.30. */
     double p[] = {0.04, 0.001, 0.30, 0.01};
     double level[4];
-    procedure_holm_levels(p, 4, 0.05, level);
+    procedure_holm_levels(p, 4, 1, 0.05, level);
     assert_float_equal(level[1], 0.0125, 1e-15);
     assert_float_equal(level[3], 0.05 / 3, 1e-15);
     assert_float_equal(level[0], 0.025, 1e-15);
@@ -49,14 +47,27 @@ static void holm_with_one_workload_is_the_plain_level(void **state)
 {
     (void)state;
     double p[] = {0.2}, level[1];
-    procedure_holm_levels(p, 1, 0.05, level);
+    procedure_holm_levels(p, 1, 1, 0.05, level);
     assert_float_equal(level[0], 0.05, 0);
+}
+
+static void holm_family_pads_with_absent_members(void **state)
+{
+    (void)state;
+    /* One workload judged as one of 5: its level is alpha / 5, as if it ranked first. */
+    double p[] = {0.004}, level[1];
+    procedure_holm_levels(p, 1, 5, 0.05, level);
+    assert_float_equal(level[0], 0.01, 1e-15);
+    double two[] = {0.3, 0.001}, lv[2];
+    procedure_holm_levels(two, 2, 5, 0.05, lv);
+    assert_float_equal(lv[1], 0.01, 1e-15);
+    assert_float_equal(lv[0], 0.0125, 1e-15); /* rank 2 of 5, not rejected */
 }
 
 static rank_shift shift(double est, double lo, double hi)
 {
-    return (rank_shift){.n = 10, .estimate = log1p(est), .lo = log1p(lo), .hi = log1p(hi),
-                        .level = 0.95, .p = 0.5};
+    return (rank_shift){
+        .n = 10, .estimate = log1p(est), .lo = log1p(lo), .hi = log1p(hi), .level = 0.95, .p = 0.5};
 }
 
 static void verdicts_follow_interval_and_delta(void **state)
@@ -94,9 +105,10 @@ static void verdict_names_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spending_sums_to_alpha_and_starts_small),
+        cmocka_unit_test(each_look_tests_at_an_equal_share_of_alpha),
         cmocka_unit_test(holm_steps_down_and_stops_at_the_first_kept_null),
         cmocka_unit_test(holm_with_one_workload_is_the_plain_level),
+        cmocka_unit_test(holm_family_pads_with_absent_members),
         cmocka_unit_test(verdicts_follow_interval_and_delta),
         cmocka_unit_test(verdict_names_round_trip),
     };

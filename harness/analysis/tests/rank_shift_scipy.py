@@ -8,7 +8,7 @@ answer is checked against SciPy's public API:
   - each interval end by test inversion: SciPy's exact test rejects the shift just outside the
     end at level alpha and does not reject it just inside, which is what makes an interval
     exact (and consistent with p).
-Usage: test_rank_shift_scipy.py PATH-TO-rank_shift_vectors. Prints "N passed, N failed"."""
+Usage: rank_shift_scipy.py PATH-TO-rank_shift_vectors (test_rank_shift_scipy.sh runs it). Prints "N passed, N failed"."""
 import subprocess
 import sys
 
