@@ -16,7 +16,7 @@ Compares allocator variant B against A and writes a markdown report (with gnuplo
 beside it): verdict, TL;DR, per-workload results with 95% intervals, memory, the allocator
 counters that moved most, failures, ranked next steps, reproduce commands, environment.
 
-  A, B               variant specs as hakbench takes them: NAME (harness/variants.conf),
+  A, B               variant specs as hakbench takes them: NAME (harness/spec/variants.conf),
                      REV (the default build at a git revision) or REV@NAME, e.g.
                      baseline, HEAD~3@fastpath, mimalloc.  Defaults: A=baseline B=fastpath
                      (both at the current work tree).
@@ -171,8 +171,9 @@ report_args=(report --session "$session" --db "$db" --out "$out" --a "$A" --b "$
 ./hakbench "${report_args[@]}" >/dev/null
 report_rc=$?
 [ $report_rc -le 1 ] || die "hakbench report failed for session $session (exit $report_rc)"
-if [ $run_rc -ne 0 ]; then
-  # A variant that did not build is recorded in the session; the report shows its log.
+# hakbench run exits 1 when runs failed (crashes, OOM kills: results the report judges) and 2
+# when it could not measure, e.g. a variant that did not build (the report shows its log).
+if [ $run_rc -ge 2 ]; then
   echo "run_ab: hakbench run ended with exit $run_rc: A or B could not be measured" >&2
   echo "$out"
   exit 2

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   gcc g++ make git python3 perl procps
   libsqlite3-dev sqlite3          # results store
+  libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
   libcmocka-dev                   # unit test framework
   gnuplot-nox                     # report plots
   hyperfine                       # whole-program workloads (app_*)
