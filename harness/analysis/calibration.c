@@ -108,17 +108,21 @@ int calibration_compute(const calibration_trial *aa, int naa, const calibration_
     return 0;
 }
 
+void calibration_injection_at(double per_malloc_ns, double min_spin_ns, calibration_injection *out)
+{
+    long every = per_malloc_ns >= min_spin_ns ? 1 : (long)ceil(min_spin_ns / per_malloc_ns);
+    long ns = lround(per_malloc_ns * (double)every);
+    out->every = every;
+    out->delay_ns = ns > 0 ? ns : 1;
+    out->per_malloc_ns = (double)out->delay_ns / (double)every;
+}
+
 int calibration_size_injection(double mallocs_per_op, double ops_per_sec, int parallel,
                                double target, double min_spin_ns, calibration_injection *out)
 {
     if (!(mallocs_per_op > 0) || !(ops_per_sec > 0) || parallel < 1 || !(target > 0)) return -1;
     double per = target * parallel / (mallocs_per_op * ops_per_sec) * 1e9;
-    if (!isfinite(per)) return -1;
-    long every = per >= min_spin_ns ? 1 : (long)ceil(min_spin_ns / per);
-    long ns = lround(per * (double)every);
-    if (ns < 1) ns = 1;
-    out->every = every;
-    out->delay_ns = ns;
-    out->per_malloc_ns = (double)ns / (double)every;
+    if (!isfinite(per) || !(per > 0)) return -1;
+    calibration_injection_at(per, min_spin_ns, out);
     return 0;
 }

@@ -58,5 +58,9 @@ typedef struct {
 } calibration_injection;
 int calibration_size_injection(double mallocs_per_op, double ops_per_sec, int parallel,
                                double target, double min_spin_ns, calibration_injection *out);
+/* The spin and its frequency that average per_malloc_ns (> 0) with spins of at least
+ * min_spin_ns. */
+void calibration_injection_at(double per_malloc_ns, double min_spin_ns,
+                              calibration_injection *out);
 
 #endif

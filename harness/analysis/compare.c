@@ -180,7 +180,8 @@ static int metric_shift(const samples *s, int m, int64_t limit, int paired, doub
     }
     if (rc != 0) return -1;
     out->change = expm1(r.estimate);
-    out->ci_lo = expm1(r.lo);
+    /* An unbounded interval (too few runs for the level) stays unbounded on both sides. */
+    out->ci_lo = isinf(r.lo) ? -INFINITY : expm1(r.lo);
     out->ci_hi = expm1(r.hi);
     out->coverage = r.level;
     out->p = r.p;
@@ -191,7 +192,9 @@ static int metric_shift(const samples *s, int m, int64_t limit, int paired, doub
 /* The metric's verdict from its fields (the interval back in log space). */
 static verdict_t metric_verdict(const metric_comparison *mc, double delta, int failed)
 {
-    rank_shift r = {.estimate = log1p(mc->change), .lo = log1p(mc->ci_lo), .hi = log1p(mc->ci_hi)};
+    rank_shift r = {.estimate = log1p(mc->change),
+                    .lo = isinf(mc->ci_lo) ? -INFINITY : log1p(mc->ci_lo),
+                    .hi = log1p(mc->ci_hi)};
     return procedure_verdict(&r, delta, failed);
 }
 

@@ -40,8 +40,11 @@ int nightly_count_alarms(const nightly_data *d)
     for (int i = 0; i < d->nhist; i++) {
         const nightly_history *h = &d->hist[i];
         if (!h->hakmem) continue;
+        /* Tonight's step of the paired variant is its paired verdict, counted above. */
+        int paired = d->paired_spec[0] && strcmp(h->variant, NIGHTLY_PLOT_VARIANT) == 0;
         for (int k = 0; k < h->nsteps; k++)
-            n += h->steps[k].new_tonight && h->steps[k].after < h->steps[k].before;
+            n += h->steps[k].new_tonight && h->steps[k].after < h->steps[k].before &&
+                 !(paired && h->steps[k].state == STEP_SUSPECTED);
     }
     return n;
 }

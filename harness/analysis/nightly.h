@@ -113,7 +113,8 @@ int nightly_previous_revision(store *s, int64_t machine_id, int quick, char rev[
  * says regression or memory regression, or tonight's runs of a hakmem variant failed. */
 int nightly_is_alarm(const nightly_delta *x);
 /* Alarms of the whole night: deltas, failures of hakmem variants, and steps down of hakmem
- * variants' histories confirmed or suspected tonight. */
+ * variants' histories confirmed or suspected tonight (the paired variant's suspected step is
+ * its paired verdict, not counted twice). */
 int nightly_count_alarms(const nightly_data *d);
 
 #endif

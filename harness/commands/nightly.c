@@ -305,6 +305,9 @@ int cmd_nightly(int argc, char **argv)
         bisect_opts_init(&bo);
         bo.quick = d.today.quick;
         bo.seed = d.today.seed;
+        /* The bisect looks for what tonight's procedure judged. */
+        if (d.today.delta > 0) bo.proc.delta = d.today.delta;
+        if (d.today.runs_per_look > 0) bo.proc.runs_per_look = d.today.runs_per_look;
         bo.command = command;
         bisect_regressions(db, &d, &bo, reports_dir, db_shown);
     }

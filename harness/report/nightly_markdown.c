@@ -78,7 +78,10 @@ static void write_deltas(FILE *f, const nightly_data *d)
         fputs(" | ", f);
         if (!x->has_previous) {
             fputs("– | ", f);
-            md_put_si(f, c->primary.median_b);
+            if (c->primary.n_b > 0)
+                md_put_si(f, c->primary.median_b);
+            else
+                fputs("–", f);
             fputs(" | – | – | – | – | – | not in the previous nightly | – |\n", f);
             continue;
         }
@@ -88,9 +91,9 @@ static void write_deltas(FILE *f, const nightly_data *d)
         fputs(" | ", f);
         md_put_pct(f, c->primary.change);
         fputs(" | ", f);
-        md_put_pct(f, c->primary.ci_lo);
-        fputs(" … ", f);
-        md_put_pct(f, c->primary.ci_hi);
+        char iv[96];
+        md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
+        fputs(iv, f);
         char p[32];
         md_p(p, sizeof p, c->primary.p);
         fprintf(f, " | %s | %d+%d", p, c->primary.n_a + c->failed_a, c->primary.n_b + c->failed_b);

@@ -96,11 +96,10 @@ void report_top_counter(const report_data *r, const report_counter **top, int *w
 static void write_change_sentence(FILE *f, const report_data *r, int w)
 {
     const comparison *c = &r->cmp[w];
-    char ma[32], mb[32], lo[32], hi[32], p[32];
+    char ma[32], mb[32], iv[96], p[32];
     md_si(ma, sizeof ma, c->primary.median_a);
     md_si(mb, sizeof mb, c->primary.median_b);
-    md_pct(lo, sizeof lo, c->primary.ci_lo);
-    md_pct(hi, sizeof hi, c->primary.ci_hi);
+    md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
     md_p(p, sizeof p, c->primary.p);
     fprintf(f, "**");
     md_cell(f, report_b(r)->spec);
@@ -109,7 +108,7 @@ static void write_change_sentence(FILE *f, const report_data *r, int w)
     md_cell(f, report_a(r)->spec);
     fprintf(f, " on ");
     md_cell(f, r->workloads[w]);
-    fprintf(f, "** (%s → %s %s, 95%% CI %s … %s, p %s%s)", ma, mb, report_unit(r), lo, hi,
+    fprintf(f, "** (%s → %s %s, interval %s, p %s%s)", ma, mb, report_unit(r), iv,
             p[0] == '<' ? "" : "= ", p);
 }
 
@@ -146,16 +145,15 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
                 biggest = w;
         if (biggest >= 0) {
             const comparison *c = &r->cmp[biggest];
-            char ch[32], lo[32], hi[32];
+            char ch[32], iv[96];
             md_pct(ch, sizeof ch, c->primary.change);
-            md_pct(lo, sizeof lo, c->primary.ci_lo);
-            md_pct(hi, sizeof hi, c->primary.ci_hi);
+            md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
             fprintf(f,
                     "- No workload differs beyond the noise band with confidence; the largest "
                     "change is %s on ",
                     ch);
             md_cell(f, r->workloads[biggest]);
-            fprintf(f, " (95%% CI %s … %s, %s).\n", lo, hi, verdict_name(c->primary.verdict));
+            fprintf(f, " (interval %s, %s).\n", iv, verdict_name(c->primary.verdict));
         }
     }
 
