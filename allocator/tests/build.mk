@@ -16,7 +16,7 @@ ALLOC_TEST_SUPPORT := $(addprefix allocator/tests/,t_pattern.c t_child.c t_flavo
 ALLOC_TEST_HDRS := allocator/tests/t_alloc.h allocator/include/hakmem.h
 ALLOC_TEST_CFLAGS := $(CFLAGS_COMMON) -Iallocator/include -Iallocator/tests \
   -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-realloc -fno-builtin-free \
-  -fno-builtin-aligned_alloc
+  -fno-builtin-aligned_alloc -DT_PURGE_DELAY_MS=$(PURGE_DELAY_MS)
 
 ALLOC_TEST_FLAGS_rel := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM
 ALLOC_TEST_LIB_rel := $(ALLOC_DIR)/libhakmem.a
