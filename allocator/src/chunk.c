@@ -16,6 +16,10 @@
 #define DIRTY_MIN ((size_t)16 * HAK_MiB)
 /* Ranges decommitted per unlocked pass. */
 #define PURGE_BATCH 16u
+/* A dirty chunk with at least this many resident pages is moved (mremap, about 56 us on this
+ * VM) into a clean chunk of a run being handed out, rather than that chunk's pages faulting in
+ * (15-35 us each). */
+#define DONOR_MIN_PAGES 16u
 
 typedef struct {
     uint8_t *base;
@@ -31,6 +35,12 @@ typedef struct {
     reservation *r;
     unsigned at, n;
 } chunk_range;
+
+typedef struct {
+    reservation *r;
+    unsigned i;   /* the donor chunk */
+    unsigned dst; /* its place in the run handed out */
+} chunk_move;
 
 static pthread_mutex_t chunk_lock = PTHREAD_MUTEX_INITIALIZER;
 static reservation res[RES_MAX];
@@ -283,6 +293,57 @@ void hak_chunk_tick(uint64_t now)
     pthread_mutex_unlock(&chunk_lock);
 }
 
+/* Lock held: the free chunk with the most resident pages (at least DONOR_MIN_PAGES; the most
+ * recently freed of those), out of the free set. */
+static bool take_donor(chunk_move *out)
+{
+    reservation *best = NULL;
+    unsigned at = 0;
+    for (unsigned q = 0; q < nres; q++) {
+        reservation *r = &res[q];
+        for (unsigned i = hak_bits_next(r->dirty, r->nchunks, 0, true); i < r->nchunks;
+             i = hak_bits_next(r->dirty, r->nchunks, i + 1, true)) {
+            if (r->touched[i] < DONOR_MIN_PAGES) continue;
+            if (!best || r->touched[i] > best->touched[at] ||
+                (r->touched[i] == best->touched[at] && r->freed_ms[i] > best->freed_ms[at])) {
+                best = r;
+                at = i;
+            }
+        }
+    }
+    if (!best) return false;
+    out->r = best;
+    out->i = at;
+    dirty_chunks--;
+    hak_bits_clear(best->dirty, at, at + 1);
+    hak_bits_clear(best->free, at, at + 1);
+    return true;
+}
+
+/* Moves donors' pages into the clean chunks of the run at p (no lock held), then gives the
+ * donors back: clean when moved, dirty as before when the move failed (pages[] then says 0). */
+static void apply_moves(uint8_t *p, chunk_move *moves, unsigned k, uint16_t *pages)
+{
+    bool moved[RES_MAX_CHUNKS];
+    for (unsigned j = 0; j < k; j++) {
+        chunk_move *m = &moves[j];
+        moved[j] = hak_os_move(chunk_addr(m->r, m->i), CHUNK, p + (size_t)m->dst * CHUNK, true);
+        if (!moved[j]) pages[m->dst] = 0;
+    }
+    pthread_mutex_lock(&chunk_lock);
+    for (unsigned j = 0; j < k; j++) {
+        chunk_move *m = &moves[j];
+        if (moved[j]) {
+            m->r->touched[m->i] = 0;
+        } else {
+            hak_bits_set(m->r->dirty, m->i, m->i + 1);
+            dirty_chunks++;
+        }
+        hak_bits_set(m->r->free, m->i, m->i + 1);
+    }
+    pthread_mutex_unlock(&chunk_lock);
+}
+
 void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *touched)
 {
     if (align < CHUNK) align = CHUNK;
@@ -294,9 +355,17 @@ void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *
     unsigned at = 0;
     reservation *r = n <= RES_MAX_CHUNKS ? res_find(n, align, lead, &at) : NULL;
     if (!r && res_grow(n, align)) r = res_find(n, align, lead, &at);
+    chunk_move moves[RES_MAX_CHUNKS];
+    unsigned nmoves = 0;
     if (r) {
         res_take(r, at, (unsigned)n, pages);
         note_used(n * CHUNK);
+        for (unsigned j = 0; j < n; j++)
+            if (!pages[j] && take_donor(&moves[nmoves])) {
+                moves[nmoves].dst = j;
+                pages[j] = moves[nmoves].r->touched[moves[nmoves].i];
+                nmoves++;
+            }
     }
     pthread_mutex_unlock(&chunk_lock);
     if (!r) {
@@ -311,6 +380,7 @@ void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *
     }
     hak_os_account((int64_t)(n * CHUNK));
     uint8_t *p = chunk_addr(r, at);
+    if (nmoves) apply_moves(p, moves, nmoves, pages);
     *touched = zero_resident(p, (unsigned)n, pages, zero);
     return p;
 }
