@@ -176,6 +176,25 @@ HAK_EXPORT void hak_free(void *p)
     free_foreign(p, "free()");
 }
 
+HAK_EXPORT void hak_free_sized(void *p, size_t size)
+{
+#if !HAKMEM_BUILD_RELEASE
+    if (p && hak_malloc_usable_size(p) < size) hak_fatal_ptr("free_sized()", "wrong size for", p);
+#endif
+    (void)size;
+    hak_free(p);
+}
+
+HAK_EXPORT void hak_free_aligned_sized(void *p, size_t align, size_t size)
+{
+#if !HAKMEM_BUILD_RELEASE
+    if (p && (align & (align - 1)) == 0 && ((uintptr_t)p & (align - 1)) != 0)
+        hak_fatal_ptr("free_aligned_sized()", "wrong alignment for", p);
+#endif
+    (void)align;
+    hak_free_sized(p, size);
+}
+
 static size_t usable_size(const void *p, const char *what)
 {
     unsigned kind = hak_segmap_kind(p);
@@ -329,3 +348,15 @@ HAK_EXPORT void hak_trim(void)
     hak_ss_trim();
     hak_chunk_trim();
 }
+
+HAK_EXPORT int hak_malloc_trim(size_t pad)
+{
+    (void)pad;
+    hak_os_stats before, after;
+    hak_os_stats_get(&before);
+    hak_trim();
+    hak_os_stats_get(&after);
+    return after.madvise_calls != before.madvise_calls || after.munmap_calls != before.munmap_calls;
+}
+
+#include "override.inc"

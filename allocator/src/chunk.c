@@ -466,10 +466,10 @@ void hak_chunk_trim(void)
     pthread_mutex_unlock(&chunk_lock);
 }
 
-size_t hak_chunk_dirty_bytes(void)
+size_t hak_chunk_dirty_count(void)
 {
     pthread_mutex_lock(&chunk_lock);
     size_t n = dirty_chunks;
     pthread_mutex_unlock(&chunk_lock);
-    return n * CHUNK;
+    return n;
 }

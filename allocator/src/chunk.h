@@ -38,8 +38,8 @@ bool hak_chunk_move(void *from, size_t n, void *to);
 void hak_chunk_tick(uint64_t now);
 /* Returns every dirty chunk to the kernel now (malloc_trim / hak_trim). */
 void hak_chunk_trim(void);
-/* Bytes in dirty free chunks (malloc_stats, mallinfo). */
-size_t hak_chunk_dirty_bytes(void);
+/* Dirty free chunks (malloc_stats, mallinfo). */
+size_t hak_chunk_dirty_count(void);
 
 /* fork(): the reservation lock. */
 void hak_chunk_lock(void);

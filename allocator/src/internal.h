@@ -56,6 +56,9 @@
 #define HAK_INLINE static inline __attribute__((always_inline))
 #define HAK_NOINLINE __attribute__((noinline))
 #define HAK_EXPORT __attribute__((visibility("default")))
+/* An exported second name of target, which must be defined in the same translation unit: the
+ * libc names cost no extra jump (override.inc). */
+#define HAK_ALIAS(target) __attribute__((alias(#target), visibility("default")))
 
 #define HAK_KiB ((size_t)1 << 10)
 #define HAK_MiB ((size_t)1 << 20)

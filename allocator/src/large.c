@@ -19,6 +19,36 @@ typedef struct {
 
 _Static_assert(sizeof(large_hdr) % 16 == 0, "user pointers stay 16-aligned");
 
+static _Atomic size_t live_count, live_bytes, peak_count, peak_bytes;
+
+static void raise_to(_Atomic size_t *peak, size_t v)
+{
+    size_t old = atomic_load_explicit(peak, memory_order_relaxed);
+    while (old < v && !atomic_compare_exchange_weak_explicit(peak, &old, v, memory_order_relaxed,
+                                                             memory_order_relaxed))
+        ;
+}
+
+/* A block appears (blocks = 1), goes (-1) or changes size (0) by delta chunks. */
+static void account(int blocks, ptrdiff_t chunks)
+{
+    size_t n =
+        atomic_fetch_add_explicit(&live_count, (size_t)(ptrdiff_t)blocks, memory_order_relaxed) +
+        (size_t)(ptrdiff_t)blocks;
+    size_t delta = (size_t)chunks * HAK_SEG_SIZE;
+    size_t b = atomic_fetch_add_explicit(&live_bytes, delta, memory_order_relaxed) + delta;
+    raise_to(&peak_count, n);
+    raise_to(&peak_bytes, b);
+}
+
+void hak_large_stats_get(hak_large_stats *out)
+{
+    out->count = atomic_load_explicit(&live_count, memory_order_relaxed);
+    out->bytes = atomic_load_explicit(&live_bytes, memory_order_relaxed);
+    out->peak_count = atomic_load_explicit(&peak_count, memory_order_relaxed);
+    out->peak_bytes = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
+}
+
 static size_t max_size(size_t a, size_t b)
 {
     return a > b ? a : b;
@@ -35,7 +65,10 @@ void *hak_large_alloc(size_t size, size_t align, bool zero)
     size_t touched;
     uint8_t *base = hak_chunk_alloc(n, align, lead, zero ? off + size : 0, &touched);
     if (!base) return NULL;
-    hak_segmap_set(base, n * CHUNK, HAK_SEG_LARGE);
+    if (!hak_segmap_set(base, n * CHUNK, HAK_SEG_LARGE)) {
+        hak_chunk_free(base, n, touched);
+        return NULL;
+    }
     uint8_t *user = base + off;
     large_hdr *h = (large_hdr *)(void *)(user - sizeof(large_hdr));
     h->magic = LARGE_MAGIC_LIVE;
@@ -46,6 +79,7 @@ void *hak_large_alloc(size_t size, size_t align, bool zero)
     h->touched = max_size(touched, h->end);
     HAK_STAT_INC(large_allocs);
     if (touched) HAK_STAT_INC(large_cache_hits);
+    account(1, (ptrdiff_t)n);
     return user;
 }
 
@@ -69,6 +103,7 @@ void hak_large_free(void *p)
     uint8_t *base = h->base;
     size_t n = h->nchunks, touched = h->touched;
     h->magic = LARGE_MAGIC_FREE;
+    account(-1, -(ptrdiff_t)n);
     hak_segmap_set(base, n * CHUNK, HAK_SEG_NONE);
     hak_chunk_free(base, n, touched);
 }
@@ -88,7 +123,10 @@ void *hak_large_resize(void *p, size_t size)
         h->nchunks = m;
         if (h->touched > m * CHUNK) h->touched = m * CHUNK;
     } else if (m > n && hak_chunk_extend(h->base, n, m, 0, &touched)) {
-        hak_segmap_set(h->base + n * CHUNK, (m - n) * CHUNK, HAK_SEG_LARGE);
+        if (!hak_segmap_set(h->base + n * CHUNK, (m - n) * CHUNK, HAK_SEG_LARGE)) {
+            hak_chunk_free(h->base + n * CHUNK, m - n, touched);
+            return NULL;
+        }
         h->nchunks = m;
         if (touched) h->touched = max_size(h->touched, n * CHUNK + touched);
     } else if (m > n) {
@@ -96,7 +134,10 @@ void *hak_large_resize(void *p, size_t size)
         if (!base) return NULL;
         uint8_t *old = h->base;
         size_t old_touched = h->touched;
-        hak_segmap_set(base, m * CHUNK, HAK_SEG_LARGE);
+        if (!hak_segmap_set(base, m * CHUNK, HAK_SEG_LARGE)) {
+            hak_chunk_free(base, m, touched);
+            return NULL;
+        }
         /* Unmarked before the old chunks are given back: another thread may take them. */
         hak_segmap_set(old, n * CHUNK, HAK_SEG_NONE);
         if (!hak_chunk_move(old, n, base)) {
@@ -109,6 +150,7 @@ void *hak_large_resize(void *p, size_t size)
         h->nchunks = m;
         h->touched = max_size(old_touched, touched);
     }
+    account(0, (ptrdiff_t)h->nchunks - (ptrdiff_t)n);
     h->end = end;
     h->touched = max_size(h->touched, end);
     return h->user;

@@ -25,4 +25,10 @@ size_t hak_large_usable(const void *p);
  * its pages into a new run. NULL when the OS says no (p stays valid). */
 void *hak_large_resize(void *p, size_t size);
 
+/* Live large blocks and the bytes of their chunks, now and at their peak (mallinfo). */
+typedef struct {
+    size_t count, bytes, peak_count, peak_bytes;
+} hak_large_stats;
+void hak_large_stats_get(hak_large_stats *out);
+
 #endif

@@ -178,6 +178,19 @@ bool hak_span_resize(void *p, size_t size)
     return ok;
 }
 
+void hak_span_free_stats(size_t *regions, size_t *bytes)
+{
+    *regions = *bytes = 0;
+    for (unsigned i = 0; i < SPAN_NARENAS; i++) {
+        span_arena *a = &hak_span_arenas[i];
+        pthread_mutex_lock(&a->lock);
+        *bytes += a->dirty_pages * HAK_PAGE;
+        for (span_region *r = a->regions; r; r = r->next)
+            *regions += hak_bits_count(r->dirty_map, 0, SPAN_NPAGES) != 0;
+        pthread_mutex_unlock(&a->lock);
+    }
+}
+
 void hak_span_trim(void)
 {
     span_cache_flush(free_locked, false);

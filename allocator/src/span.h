@@ -34,6 +34,8 @@ void hak_span_thread_attach(void);
 void hak_span_thread_exit(void);
 /* Hands the calling thread's cached runs back and decommits every dirty free page. */
 void hak_span_trim(void);
+/* Free but committed pages, in bytes, and the regions holding them (mallinfo, malloc_info). */
+void hak_span_free_stats(size_t *regions, size_t *bytes);
 
 void hak_span_lock(void);
 void hak_span_unlock(void);

@@ -15,7 +15,10 @@ span_region *span_region_new(void)
     hak_bits_set(r->free_map, SPAN_FIRST_PAGE, SPAN_NPAGES);
     unsigned dirty_end = (unsigned)(touched / HAK_PAGE);
     if (dirty_end > SPAN_FIRST_PAGE) hak_bits_set(r->dirty_map, SPAN_FIRST_PAGE, dirty_end);
-    hak_segmap_set(r, HAK_SEG_SIZE, HAK_SEG_SPAN);
+    if (!hak_segmap_set(r, HAK_SEG_SIZE, HAK_SEG_SPAN)) {
+        hak_chunk_free(r, 1, touched > sizeof *r ? touched : sizeof *r);
+        return NULL;
+    }
     HAK_GSTAT_ADD(span_regions_mapped, 1);
     return r;
 }

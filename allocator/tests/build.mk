@@ -7,6 +7,7 @@
 #   preload glibc-linked, re-executes itself under LD_PRELOAD=./libhakmem.so (t_preload_self)
 #   counters, counters_preload   like rel and preload, with HAKMEM_COUNTERS=1 (the build the
 #           harness's counters runs use): $(BUILD)/alloc-counters/libhakmem.{a,so}
+#   unit    like rel, compiled with the allocator's internal headers (tests of one layer)
 #   glibc   no hakmem at all: validates the tests themselves (make alloc-tests-glibc, not in
 #           make test); where glibc differs from the spec they fail there by design
 #           (glibc's own free() messages, aligned_alloc alignment checks, arena trimming)
@@ -37,13 +38,18 @@ ALLOC_TEST_LIB_counters_preload :=
 ALLOC_TEST_DEP_counters_preload := $(BUILD)/alloc-counters/libhakmem.so
 ALLOC_TEST_FLAGS_glibc :=
 ALLOC_TEST_LIB_glibc :=
+# unit: the release library driven through its internal headers (allocator/src).
+ALLOC_TEST_FLAGS_unit := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM -Iallocator/src $(ALLOC_DEFS)
+ALLOC_TEST_LIB_unit := $(ALLOC_DIR)/libhakmem.a
 
 # The per-thread counters are compiled in only with HAKMEM_COUNTERS=1; the stats tests need them.
 ALLOC_COUNTERS_DEFS := $(filter-out -DHAKMEM_COUNTERS=%,$(ALLOC_DEFS)) -DHAKMEM_COUNTERS=1
 ALLOC_COUNTERS_OBJS := $(patsubst allocator/src/%.c,$(BUILD)/alloc-counters/%.o,$(ALLOC_SRCS))
 $(eval $(call alloc_flavor,counters,$(ALLOC_COUNTERS_DEFS)))
-$(BUILD)/alloc-counters/libhakmem.so: $(ALLOC_COUNTERS_OBJS)
-	$(CC) -shared -pthread -o $@ $^
+# The C++ operators do not depend on the variant: the release objects serve.
+$(BUILD)/alloc-counters/libhakmem.so: $(ALLOC_COUNTERS_OBJS) \
+  $(patsubst allocator/src/%.cpp,$(ALLOC_DIR)/%.o,$(ALLOC_CXX_SRCS))
+	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^ -lstdc++
 
 # $(call alloc_test,SOURCE-NAME,FLAVOR,SUFFIX): one binary of one source for one flavor.
 define alloc_test
@@ -68,6 +74,7 @@ $(call alloc_tests,test_thread_exit,rel asan tsan glibc)
 $(call alloc_tests,test_memory_return,rel glibc)
 $(call alloc_tests,test_page_runs,rel preload asan tsan glibc)
 $(call alloc_tests,test_stats_file,counters counters_preload)
+$(call alloc_tests,test_segmap,unit)
 
 # The C++ program the preload script runs (glibc-linked, like any program users preload into).
 $(ALLOC_TEST_DIR)/cxx_churn: allocator/tests/cxx_churn.cpp
