@@ -11,6 +11,8 @@ packages=(
   hyperfine                       # whole-program workloads (app_*)
   linux-perf valgrind             # counters, instruction counts
   libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev   # peer allocators
+  libtbbmalloc2                   # peer allocator (libtbbmalloc_proxy.so.2)
+  redis-server redis-tools lua5.4 # whole-program workloads app_redis, app_lua
 )
 
 missing=()

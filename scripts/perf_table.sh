@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures hakmem's default build against glibc, jemalloc, mimalloc and tcmalloc on the
-# headline workloads (interleaved runs, medians) and rewrites the table between the
+# Measures hakmem's default build against glibc, jemalloc, mimalloc, tcmalloc and tbbmalloc
+# on the headline workloads (interleaved runs, medians) and rewrites the table between the
 # perf-table markers in README.md. Usage: scripts/perf_table.sh [--runs N] [--db PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +16,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-variants=system,jemalloc,mimalloc,tcmalloc,default
+variants=system,jemalloc,mimalloc,tcmalloc,tbbmalloc,default
 workloads=larson,random_mixed,tiny_hot,producer_consumer,thread_churn,mid_large_mt,fragmentation,realloc_grow,aligned
+workloads=$workloads,thread_storm,xthread_free,false_share,sized_delete,large_reuse,small_loop
+workloads=$workloads,app_gcc,app_lua,app_redis
 cmd="./hakbench run --variants $variants --workloads $workloads --runs $runs --db $db"
 session=$($cmd | sed -n 's/^session \([0-9]\+\)$/\1/p' | tail -1)
 [ -n "$session" ] || { echo "perf_table: hakbench run did not report a session" >&2; exit 1; }
@@ -37,11 +39,14 @@ med AS (
              AND m2.j IN ((m.n + 1) / 2, (m.n + 2) / 2)) AS rss
     FROM m GROUP BY workload, variant)
 SELECT '| ' || h.workload,
-       printf('%.2fM', h.ops / 1e6),
+       CASE WHEN h.ops >= 1e6 THEN printf('%.2fM', h.ops / 1e6)
+            WHEN h.ops >= 1e3 THEN printf('%.2fk', h.ops / 1e3)
+            ELSE printf('%.2f', h.ops) END,
        printf('%.2fx', h.ops / g.ops),
        (SELECT printf('%.2fx', h.ops / x.ops) FROM med x WHERE x.workload = h.workload AND x.variant = 'jemalloc'),
        (SELECT printf('%.2fx', h.ops / x.ops) FROM med x WHERE x.workload = h.workload AND x.variant = 'mimalloc'),
        (SELECT printf('%.2fx', h.ops / x.ops) FROM med x WHERE x.workload = h.workload AND x.variant = 'tcmalloc'),
+       (SELECT printf('%.2fx', h.ops / x.ops) FROM med x WHERE x.workload = h.workload AND x.variant = 'tbbmalloc'),
        printf('%.2fx |', h.rss / g.rss)
   FROM med h JOIN med g ON g.workload = h.workload AND g.variant = 'system'
  WHERE h.variant = 'default' ORDER BY h.workload;
@@ -53,8 +58,8 @@ block=$(cat <<EOF2
 Session $session, $runs interleaved runs per variant, medians; $fp.
 Command: \`$cmd\`
 
-| workload | hakmem ops/s | vs glibc | vs jemalloc | vs mimalloc | vs tcmalloc | peak RSS vs glibc |
-|---|---|---|---|---|---|---|
+| workload | hakmem ops/s | vs glibc | vs jemalloc | vs mimalloc | vs tcmalloc | vs tbbmalloc | peak RSS vs glibc |
+|---|---|---|---|---|---|---|---|
 $table
 <!-- perf-table:end -->
 EOF2
