@@ -1,17 +1,12 @@
-# The allocator: allocator/src/*.c (and the C++ operators, allocator/src/*.cpp) ->
-# $(ALLOC_DIR)/libhakmem.so (LD_PRELOAD) and libhakmem.a (linked into *_hakmem binaries). $(ALLOC_DIR) depends on the variant variables, so changing
+# The allocator: allocator/src/*.c -> $(ALLOC_DIR)/libhakmem.so (LD_PRELOAD) and libhakmem.a
+# (linked into *_hakmem binaries). $(ALLOC_DIR) depends on the variant variables, so changing
 # one rebuilds into a fresh directory and nothing leaks between flag sets.
 ALLOC_SRCS := $(sort $(wildcard allocator/src/*.c))
 ALLOC_HDRS := $(wildcard allocator/src/*.h allocator/src/*.inc allocator/include/*.h)
 ALLOC_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
   -fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
   -Iallocator/include -Iallocator/src $(ALLOC_DEFS)
-ALLOC_CXX_SRCS := $(sort $(wildcard allocator/src/*.cpp))
-# The C++ file includes only hakmem.h (internal.h is C11: <stdatomic.h>).
-ALLOC_CXXFLAGS := -std=c++17 $(WARN) -O2 -g -fPIC -fvisibility=hidden -Iallocator/include \
-  $(ALLOC_DEFS)
-ALLOC_OBJS := $(patsubst allocator/src/%.c,$(ALLOC_DIR)/%.o,$(ALLOC_SRCS)) \
-  $(patsubst allocator/src/%.cpp,$(ALLOC_DIR)/%.o,$(ALLOC_CXX_SRCS))
+ALLOC_OBJS := $(patsubst allocator/src/%.c,$(ALLOC_DIR)/%.o,$(ALLOC_SRCS))
 
 all: libhakmem.so larson_hakmem
 
@@ -19,14 +14,9 @@ $(ALLOC_DIR)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALLOC_CFLAGS) -c -o $@ $<
 
-$(ALLOC_DIR)/%.o: allocator/src/%.cpp allocator/include/hakmem.h allocator/defaults.mk
-	@mkdir -p $(@D)
-	$(CXX) $(ALLOC_CXXFLAGS) -c -o $@ $<
-
-# -Bsymbolic-functions: calls into hak_* bind inside the library, not via the PLT. libstdc++
-# for the C++ operators (std::bad_alloc, the new_handler), as Debian's jemalloc and tcmalloc.
+# -Bsymbolic-functions: calls into hak_* bind inside the library, not via the PLT.
 $(ALLOC_DIR)/libhakmem.so: $(ALLOC_OBJS)
-	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^ -lstdc++
+	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^
 
 $(ALLOC_DIR)/libhakmem.a: $(ALLOC_OBJS)
 	rm -f $@ && ar rcs $@ $^

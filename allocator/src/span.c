@@ -46,14 +46,17 @@ void *hak_span_alloc(size_t size, size_t align, bool zero)
     span_arena *a = span_my_arena();
     unsigned run = 0, at = 0;
     pthread_mutex_lock(&a->lock);
-    span_region *r;
-    while (!(r = span_find_run(a, need, align_pages, &run, &at))) {
-        /* The chunk layer may make system calls: not under the arena lock. */
+    span_region *r = span_find_run(a, need, align_pages, &run, &at);
+    if (!r) {
+        /* The chunk layer may make system calls: not under the arena lock. Any block of a
+         * span size and alignment fits an empty region. */
         pthread_mutex_unlock(&a->lock);
         span_region *fresh = span_region_new();
         pthread_mutex_lock(&a->lock);
-        if (!fresh) break;
-        span_arena_add(a, fresh);
+        if (fresh) {
+            span_arena_add(a, fresh);
+            r = span_find_run(a, need, align_pages, &run, &at);
+        }
     }
     if (!r) {
         pthread_mutex_unlock(&a->lock);

@@ -46,10 +46,8 @@ ALLOC_TEST_LIB_unit := $(ALLOC_DIR)/libhakmem.a
 ALLOC_COUNTERS_DEFS := $(filter-out -DHAKMEM_COUNTERS=%,$(ALLOC_DEFS)) -DHAKMEM_COUNTERS=1
 ALLOC_COUNTERS_OBJS := $(patsubst allocator/src/%.c,$(BUILD)/alloc-counters/%.o,$(ALLOC_SRCS))
 $(eval $(call alloc_flavor,counters,$(ALLOC_COUNTERS_DEFS)))
-# The C++ operators do not depend on the variant: the release objects serve.
-$(BUILD)/alloc-counters/libhakmem.so: $(ALLOC_COUNTERS_OBJS) \
-  $(patsubst allocator/src/%.cpp,$(ALLOC_DIR)/%.o,$(ALLOC_CXX_SRCS))
-	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^ -lstdc++
+$(BUILD)/alloc-counters/libhakmem.so: $(ALLOC_COUNTERS_OBJS)
+	$(CC) -shared -pthread -o $@ $^
 
 # $(call alloc_test,SOURCE-NAME,FLAVOR,SUFFIX): one binary of one source for one flavor.
 define alloc_test

@@ -119,6 +119,11 @@ void give_up_handler()
     std::set_new_handler(nullptr);
 }
 
+void throwing_handler()
+{
+    throw std::bad_alloc();
+}
+
 void new_handler_and_bad_alloc()
 {
     volatile std::size_t impossible = SIZE_MAX / 2;
@@ -144,6 +149,12 @@ void new_handler_and_bad_alloc()
     check(handler_calls == 1, "nothrow new calls the new_handler too");
     check(::operator new(impossible, std::align_val_t(256), std::nothrow) == nullptr,
           "aligned nothrow new returns nullptr");
+    // A handler may throw std::bad_alloc itself: the nothrow forms still return nullptr.
+    std::set_new_handler(throwing_handler);
+    check(::operator new(impossible, std::nothrow) == nullptr,
+          "nothrow new returns nullptr when the new_handler throws");
+    check(::operator new[](impossible, std::align_val_t(64), std::nothrow) == nullptr,
+          "aligned nothrow new[] returns nullptr when the new_handler throws");
     std::set_new_handler(nullptr);
     std::printf("new_handler and bad_alloc ok\n");
 }
