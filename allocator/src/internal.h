@@ -6,7 +6,9 @@
  *   alloc.c (hak_* API) -> front.h (inline fast path) -> tcache.c (thread cache)
  *   -> heap.c (per-thread slab ownership, orphans) -> slab.c (blocks, remote frees)
  *   -> superslab.c (2 MiB regions of slabs) -> segmap.c / os.c (address map, mmap).
- *   legacy.c (BOX_REFACTOR_DEFAULT=0) and large.c sit beside tcache/heap over the same base. */
+ *   legacy.c (BOX_REFACTOR_DEFAULT=0) sits beside tcache/heap over the same base; span.c
+ *   (page runs) and large.c sit beside them over chunk.c (2 MiB chunks from reservations),
+ *   which calls os.c. */
 #ifndef HAKMEM_INTERNAL_H
 #define HAKMEM_INTERNAL_H
 

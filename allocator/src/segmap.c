@@ -2,35 +2,21 @@
 #include "segmap.h"
 #include "os.h"
 
-#define LEAF_ENTRIES ((size_t)1 << (HAK_SEGMAP_LEAF_BITS - HAK_SEG_SHIFT))
-#define NLEAVES ((size_t)1 << (HAK_SEGMAP_HIGH_BITS - HAK_SEGMAP_LEAF_BITS))
-
 _Atomic uint8_t hak_segmap[HAK_SEGMAP_ENTRIES];
-/* Leaf k covers [k << 40, (k + 1) << 40); the first 128 (below 2^47) are never used. Leaves
- * are installed once (compare-and-swap) and never freed. */
-static _Atomic(_Atomic uint8_t *) leaves[NLEAVES];
+_Atomic(_Atomic uint8_t *) hak_segmap_leaves[HAK_SEGMAP_NLEAVES];
 
 static _Atomic uint8_t *leaf_of(uintptr_t a, bool create)
 {
     size_t k = (size_t)(a >> HAK_SEGMAP_LEAF_BITS);
-    _Atomic uint8_t *leaf = atomic_load_explicit(&leaves[k], memory_order_acquire);
+    _Atomic uint8_t *leaf = atomic_load_explicit(&hak_segmap_leaves[k], memory_order_acquire);
     if (leaf || !create) return leaf;
-    _Atomic uint8_t *fresh = hak_os_map(LEAF_ENTRIES);
+    _Atomic uint8_t *fresh = hak_os_map(HAK_SEGMAP_LEAF_ENTRIES);
     if (!fresh) return NULL;
-    if (atomic_compare_exchange_strong_explicit(&leaves[k], &leaf, fresh, memory_order_acq_rel,
-                                                memory_order_acquire))
+    if (atomic_compare_exchange_strong_explicit(&hak_segmap_leaves[k], &leaf, fresh,
+                                                memory_order_acq_rel, memory_order_acquire))
         return fresh;
-    hak_os_unmap(fresh, LEAF_ENTRIES); /* another thread installed one first */
+    hak_os_unmap(fresh, HAK_SEGMAP_LEAF_ENTRIES); /* another thread installed one first */
     return leaf;
-}
-
-unsigned hak_segmap_kind_high(uintptr_t a)
-{
-    if (a >> HAK_SEGMAP_HIGH_BITS) return HAK_SEG_NONE;
-    _Atomic uint8_t *leaf = leaf_of(a, false);
-    if (!leaf) return HAK_SEG_NONE;
-    return atomic_load_explicit(&leaf[(a >> HAK_SEG_SHIFT) & (LEAF_ENTRIES - 1)],
-                                memory_order_relaxed);
 }
 
 bool hak_segmap_set(void *p, size_t size, unsigned kind)
@@ -48,7 +34,7 @@ bool hak_segmap_set(void *p, size_t size, unsigned kind)
         }
         _Atomic uint8_t *leaf = leaf_of(a, false);
         if (leaf)
-            atomic_store_explicit(&leaf[i & (LEAF_ENTRIES - 1)], (uint8_t)kind,
+            atomic_store_explicit(&leaf[i & (HAK_SEGMAP_LEAF_ENTRIES - 1)], (uint8_t)kind,
                                   memory_order_relaxed);
     }
     return true;

@@ -19,16 +19,25 @@ enum { HAK_SEG_NONE = 0, HAK_SEG_SUPERSLAB = 1, HAK_SEG_LARGE = 2, HAK_SEG_SPAN 
 #define HAK_SEGMAP_HIGH_BITS 57
 #define HAK_SEGMAP_LEAF_BITS 40
 #define HAK_SEGMAP_ENTRIES ((size_t)1 << (HAK_SEGMAP_FLAT_BITS - HAK_SEG_SHIFT))
+#define HAK_SEGMAP_LEAF_ENTRIES ((size_t)1 << (HAK_SEGMAP_LEAF_BITS - HAK_SEG_SHIFT))
+#define HAK_SEGMAP_NLEAVES ((size_t)1 << (HAK_SEGMAP_HIGH_BITS - HAK_SEGMAP_LEAF_BITS))
 extern _Atomic uint8_t hak_segmap[HAK_SEGMAP_ENTRIES];
+/* Leaf k covers [k << 40, (k + 1) << 40); the first 128 (below 2^47) are never used. Leaves
+ * are installed once (compare-and-swap) and never freed. */
+extern _Atomic(_Atomic uint8_t *) hak_segmap_leaves[HAK_SEGMAP_NLEAVES];
 
-/* Addresses at 2^47 and above. */
-unsigned hak_segmap_kind_high(uintptr_t a);
-
+/* Loads only, no call: free's fast path keeps no stack frame. */
 HAK_INLINE unsigned hak_segmap_kind(const void *p)
 {
-    uintptr_t i = (uintptr_t)p >> HAK_SEG_SHIFT;
-    if (HAK_UNLIKELY(i >= HAK_SEGMAP_ENTRIES)) return hak_segmap_kind_high((uintptr_t)p);
-    return atomic_load_explicit(&hak_segmap[i], memory_order_relaxed);
+    uintptr_t a = (uintptr_t)p, i = a >> HAK_SEG_SHIFT;
+    if (HAK_LIKELY(i < HAK_SEGMAP_ENTRIES))
+        return atomic_load_explicit(&hak_segmap[i], memory_order_relaxed);
+    if (a >> HAK_SEGMAP_HIGH_BITS) return HAK_SEG_NONE;
+    _Atomic uint8_t *leaf =
+        atomic_load_explicit(&hak_segmap_leaves[a >> HAK_SEGMAP_LEAF_BITS], memory_order_acquire);
+    return leaf ? atomic_load_explicit(&leaf[i & (HAK_SEGMAP_LEAF_ENTRIES - 1)],
+                                       memory_order_relaxed)
+                : HAK_SEG_NONE;
 }
 
 /* Marks [p, p + size) (2 MiB-aligned start) as kind. false when a leaf for a high address
