@@ -20,6 +20,8 @@
  * VM) into a clean chunk of a run being handed out, rather than that chunk's pages faulting in
  * (15-35 us each). */
 #define DONOR_MIN_PAGES 16u
+/* Moves per hand-out (64 chunks: 128 MiB), which keeps the stack of a hand-out small. */
+#define MAX_MOVES 64u
 
 typedef struct {
     uint8_t *base;
@@ -324,7 +326,7 @@ static bool take_donor(chunk_move *out)
  * donors back: clean when moved, dirty as before when the move failed (pages[] then says 0). */
 static void apply_moves(uint8_t *p, chunk_move *moves, unsigned k, uint16_t *pages)
 {
-    bool moved[RES_MAX_CHUNKS];
+    bool moved[MAX_MOVES];
     for (unsigned j = 0; j < k; j++) {
         chunk_move *m = &moves[j];
         moved[j] = hak_os_move(chunk_addr(m->r, m->i), CHUNK, p + (size_t)m->dst * CHUNK, true);
@@ -355,13 +357,13 @@ void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *
     unsigned at = 0;
     reservation *r = n <= RES_MAX_CHUNKS ? res_find(n, align, lead, &at) : NULL;
     if (!r && res_grow(n, align)) r = res_find(n, align, lead, &at);
-    chunk_move moves[RES_MAX_CHUNKS];
+    chunk_move moves[MAX_MOVES];
     unsigned nmoves = 0;
     if (r) {
         res_take(r, at, (unsigned)n, pages);
         note_used(n * CHUNK);
         for (unsigned j = 0; j < n; j++)
-            if (!pages[j] && take_donor(&moves[nmoves])) {
+            if (!pages[j] && nmoves < MAX_MOVES && take_donor(&moves[nmoves])) {
                 moves[nmoves].dst = j;
                 pages[j] = moves[nmoves].r->touched[moves[nmoves].i];
                 nmoves++;
