@@ -80,3 +80,6 @@ alloc-tests-glibc: $(ALLOC_TESTS_glibc)
 test-build: $(ALLOC_TEST_DIR)/cxx_churn libhakmem.so
 TEST_BINS += $(ALLOC_TESTS_run)
 TEST_SCRIPTS += $(sort $(wildcard allocator/tests/test_*.sh))
+
+# The fuzzers: allocator/tests/fuzz/ (libFuzzer targets, their corpus, make fuzz).
+include allocator/tests/fuzz/build.mk
