@@ -11,6 +11,9 @@ packages=(
   hyperfine                       # whole-program workloads (app_*)
   linux-perf valgrind             # counters, instruction counts
   libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev   # peer allocators
+  # fuzzers: clang -fsanitize=fuzzer needs the runtimes (only recommended by clang-14);
+  # llvm-14 brings llvm-symbolizer, so sanitizer stacks name functions and lines
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

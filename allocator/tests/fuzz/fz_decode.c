@@ -104,7 +104,7 @@ static size_t decode_size(reader *r)
     switch (m & 7) {
     case 0:
         return v % (KIB + 1);
-    case 1: { /* quarter doublings 16, 20, 24, 28, 32, ... 7 MiB / 4: a class edge each */
+    case 1: { /* quarter doublings 16, 20, 24, 28, 32, ... 3.5 MiB: each class edge and more */
         unsigned e = v1 % (18 * 4);
         size_t p = (size_t)16 << (e / 4);
         return clamp_size((long long)(p + p / 4 * (e % 4)) + d);

@@ -22,7 +22,7 @@
  *                                     thread takes its index and slots)
  *   slot     1 byte: index into the slots the thread owns now (byte % count)
  *   size     3 bytes m, v1, v2 (v = v1 << 8 | v2), mode = m & 7, delta d = (m >> 3) - 16:
- *     0 tiny 0..1024 (v % 1025)        1 a class edge (16 .. 4 MiB, quarter doublings) + d
+ *     0 tiny 0..1024 (v % 1025)        1 a quarter doubling (16 .. 3.5 MiB: the class edges) + d
  *     2 mid 1025..8192                 3 page runs: (2 + v1 % 255) pages + (v2 - 128) bytes
  *     4 a tier boundary + d            5 large: 1 MiB + 1 + 48 v (up to about 4 MiB)
  *     6 an impossible size (ENOMEM)    7 any 16-bit size v
