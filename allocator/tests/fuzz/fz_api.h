@@ -19,6 +19,7 @@ typedef struct {
     void *(*valloc)(size_t);
     void *(*pvalloc)(size_t);
     size_t (*usable_size)(void *);
+    void (*trim)(void);
 } fz_api;
 
 /* hakmem through hak_* (the library is built with -DHAKMEM_NO_OVERRIDE). */

@@ -13,11 +13,11 @@
 
 enum { CODE_PHASE = FZ_NKINDS, CODE_EXIT };
 
-/* Low 4 bits of an op byte -> kind; malloc and free twice, as the commonest calls. */
+/* Low 4 bits of an op byte -> kind; malloc twice, as the commonest call. */
 static const uint8_t code_kind[16] = {
     FZ_MALLOC,        FZ_CALLOC,   FZ_REALLOC, FZ_REALLOCARRAY, FZ_FREE,   FZ_POSIX_MEMALIGN,
     FZ_ALIGNED_ALLOC, FZ_MEMALIGN, FZ_VALLOC,  FZ_PVALLOC,      FZ_USABLE, FZ_GIVE,
-    CODE_PHASE,       CODE_EXIT,   FZ_MALLOC,  FZ_FREE,
+    CODE_PHASE,       CODE_EXIT,   FZ_MALLOC,  FZ_TRIM,
 };
 
 /* Where tiers and the allocator's mappings meet: tiny/mid (1 KiB), mid/page runs (8 KiB), page
@@ -368,7 +368,7 @@ void fz_decode(const uint8_t *data, size_t n, const fz_decode_params *params, fz
             op->to = (uint8_t)((t + 1 + to % (threads - 1)) % threads);
             st.owned[t][k] = st.owned[t][--st.nowned[t]];
             st.arriving[op->to][st.narriving[op->to]++] = op->slot;
-        } else if (!decode_slot_op(&r, params, &st, op)) {
+        } else if (code != FZ_TRIM && !decode_slot_op(&r, params, &st, op)) {
             continue;
         }
         prog->nops++;

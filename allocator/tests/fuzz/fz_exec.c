@@ -7,7 +7,8 @@
  *   - no two live blocks overlap: a new block against the thread's own at once, all of them
  *     at every barrier (intervals [p, p + usable size));
  *   - contents are preserved: before every free and realloc, on hand-over (by the receiver),
- *     after a failed realloc, and at the end; calloc memory is zero; realloc keeps the prefix;
+ *     after a failed realloc, after trim (the thread's blocks), and at the end; calloc memory
+ *     is zero; realloc keeps the prefix;
  *   - failures are the specified ones: NULL + ENOMEM for impossible sizes and alignments above
  *     the supported one, EINVAL for bad alignments, and a failed realloc keeps the block.
  * Big blocks are sampled (pattern_walk), calloc's zeroes too, so a run stays fast. */
@@ -29,8 +30,8 @@
 #define SAMPLE_STRIDE ((size_t)64 << 10)
 
 static const char *const kind_names[FZ_NKINDS] = {
-    "malloc",        "calloc",   "realloc", "reallocarray", "free",   "posix_memalign",
-    "aligned_alloc", "memalign", "valloc",  "pvalloc",      "usable", "give",
+    "malloc",   "calloc", "realloc", "reallocarray", "free", "posix_memalign", "aligned_alloc",
+    "memalign", "valloc", "pvalloc", "usable",       "give", "trim",
 };
 
 typedef struct {
@@ -63,7 +64,8 @@ typedef struct run {
 static void print_op(const fz_program *prog, unsigned i)
 {
     const fz_op *op = &prog->ops[i];
-    fprintf(stderr, "  #%u thread %u %s slot %u", i, op->thread, kind_names[op->kind], op->slot);
+    fprintf(stderr, "  #%u thread %u %s", i, op->thread, kind_names[op->kind]);
+    if (op->kind != FZ_TRIM) fprintf(stderr, " slot %u", op->slot);
     if (op->kind == FZ_GIVE)
         fprintf(stderr, " to thread %u", op->to);
     else if (op->kind == FZ_CALLOC || op->kind == FZ_REALLOCARRAY)
@@ -71,7 +73,7 @@ static void print_op(const fz_program *prog, unsigned i)
     else if (op->kind == FZ_POSIX_MEMALIGN || op->kind == FZ_ALIGNED_ALLOC ||
              op->kind == FZ_MEMALIGN)
         fprintf(stderr, " align %zu size %zu", op->align, op->size);
-    else if (op->kind != FZ_FREE && op->kind != FZ_USABLE)
+    else if (op->kind != FZ_FREE && op->kind != FZ_USABLE && op->kind != FZ_TRIM)
         fprintf(stderr, " size %zu", op->size);
     fputc('\n', stderr);
 }
@@ -319,6 +321,11 @@ static void run_op(run *r, worker *w, unsigned i)
     case FZ_GIVE:
         for (unsigned k = 0; k < w->nowned; k++)
             if (w->owned[k] == op->slot) w->owned[k] = w->owned[--w->nowned];
+        break;
+    case FZ_TRIM:
+        r->api->trim();
+        for (unsigned k = 0; k < w->nowned; k++)
+            check_slot(r, i, w->owned[k], "after trim");
         break;
     case FZ_REALLOC:
     case FZ_REALLOCARRAY:

@@ -17,6 +17,7 @@
  *     calloc reallocarray             slot, count, size
  *     posix_memalign aligned_alloc memalign   slot, alignment, size
  *     free usable                     slot
+ *     trim                            (none)
  *     give                            slot, receiver
  *     phase exit                      (none; exit: the thread ends with the phase, a new
  *                                     thread takes its index and slots)
@@ -72,6 +73,7 @@ typedef enum {
     FZ_PVALLOC,
     FZ_USABLE, /* malloc_usable_size, then the whole usable size is written */
     FZ_GIVE,   /* hand the slot's block (or emptiness) to another thread */
+    FZ_TRIM,   /* return free memory to the OS (hak_trim, malloc_trim); live blocks must stay */
     FZ_NKINDS
 } fz_kind;
 

@@ -20,7 +20,7 @@
 #define OP(kind, thread) ((kind) | (thread) << 4)
 #define SIZE16(v) 7, (v) >> 8, (v)&255 /* size mode 7: any 16-bit size */
 #define SIZE_IMPOSSIBLE 6, 0, 0        /* size mode 6: SIZE_MAX */
-enum { CODE_PHASE = 12 };
+enum { CODE_PHASE = 12, CODE_TRIM = 15 };
 
 static const fz_decode_params seq_params = {1, 1, FZ_GEN_ALIGN_LOG2, false, false};
 static const fz_decode_params mt_params = {2, FZ_MAX_THREADS, FZ_GEN_ALIGN_LOG2, true, false};
@@ -208,6 +208,28 @@ static void corruption_before_hand_over_is_caught_by_the_receiver(void **state)
     expect_caught(in, sizeof in, &mt_params, false, "changed at byte 10 when handed over");
 }
 
+static void *malloc_remembering_first_block(size_t n)
+{
+    unsigned char *p = fz_api_hakmem.malloc(n);
+    if (calls++ == 0) first_block = p;
+    return p;
+}
+
+static void trim_scribbling_on_first_block(void)
+{
+    fz_api_hakmem.trim();
+    first_block[10] ^= 0x40;
+}
+
+static void trim_damaging_a_live_block_is_caught(void **state)
+{
+    (void)state;
+    broken.malloc = malloc_remembering_first_block;
+    broken.trim = trim_scribbling_on_first_block;
+    static const uint8_t in[] = {0, OP(FZ_MALLOC, 0), 0, SIZE16(100), OP(CODE_TRIM, 0)};
+    expect_caught(in, sizeof in, &seq_params, false, "changed at byte 10 after trim");
+}
+
 static void *realloc_zero_keeping_block(void *p, size_t n)
 {
     return fz_api_hakmem.realloc(p, n ? n : 1);
@@ -297,6 +319,7 @@ int main(void)
         cmocka_unit_test_setup(usable_size_below_request_is_caught, reset),
         cmocka_unit_test_setup(write_into_live_block_is_caught_before_free, reset),
         cmocka_unit_test_setup(corruption_before_hand_over_is_caught_by_the_receiver, reset),
+        cmocka_unit_test_setup(trim_damaging_a_live_block_is_caught, reset),
         cmocka_unit_test_setup(realloc_to_zero_returning_a_block_is_caught, reset),
         cmocka_unit_test_setup(bad_alignment_accepted_is_caught, reset),
         cmocka_unit_test_setup(differential_difference_is_caught, reset),
