@@ -343,7 +343,7 @@ void fz_decode(const uint8_t *data, size_t n, const fz_decode_params *params, fz
     for (unsigned s = 0; s < FZ_NSLOTS; s++)
         st.owned[s % threads][st.nowned[s % threads]++] = (uint8_t)s;
 
-    unsigned phase = 0;
+    unsigned phase = 0, trims = 0;
     while (r.p < r.end && prog->nops < FZ_MAX_OPS) {
         uint8_t b = next(&r);
         unsigned code = code_kind[b & 15];
@@ -368,7 +368,10 @@ void fz_decode(const uint8_t *data, size_t n, const fz_decode_params *params, fz
             op->to = (uint8_t)((t + 1 + to % (threads - 1)) % threads);
             st.owned[t][k] = st.owned[t][--st.nowned[t]];
             st.arriving[op->to][st.narriving[op->to]++] = op->slot;
-        } else if (code != FZ_TRIM && !decode_slot_op(&r, params, &st, op)) {
+        } else if (code == FZ_TRIM) {
+            if (trims == FZ_MAX_TRIMS) continue;
+            trims++;
+        } else if (!decode_slot_op(&r, params, &st, op)) {
             continue;
         }
         prog->nops++;

@@ -11,13 +11,15 @@
  *
  * Input format (bytes; decoding stops at the end of the input or at FZ_MAX_OPS operations):
  *   header   1 byte: thread count, params.min_threads + byte % (max - min + 1)
- *   op       1 byte: kind = FZ_CODE_KIND[byte & 15], thread = (byte >> 4) % threads,
+ *   op       1 byte: thread = (byte >> 4) % threads, kind = byte & 15: 0 malloc, 1 calloc,
+ *            2 realloc, 3 reallocarray, 4 free, 5 posix_memalign, 6 aligned_alloc, 7 memalign,
+ *            8 valloc, 9 pvalloc, 10 usable, 11 give, 12 phase, 13 exit, 14 malloc, 15 trim;
  *            then the operands of that kind:
  *     malloc valloc pvalloc realloc   slot, size
  *     calloc reallocarray             slot, count, size
  *     posix_memalign aligned_alloc memalign   slot, alignment, size
  *     free usable                     slot
- *     trim                            (none)
+ *     trim                            (none; beyond FZ_MAX_TRIMS, dropped)
  *     give                            slot, receiver
  *     phase exit                      (none; exit: the thread ends with the phase, a new
  *                                     thread takes its index and slots)
@@ -43,6 +45,9 @@
 #define FZ_MAX_THREADS 4
 #define FZ_MAX_OPS 512
 #define FZ_MAX_PHASES 64
+/* Trims a program keeps (later ones are dropped): each one unmaps the allocator's caches, and
+ * the pages faulted back in afterwards dominated the run time. */
+#define FZ_MAX_TRIMS 2
 
 /* The allocation contract as hakmem documents it today (allocator/README.md, "Bad input" and
  * "Alignment"): alignments up to 1 MiB are served, larger ones fail with ENOMEM. Issue 14
