@@ -136,11 +136,14 @@ void *hak_large_grow(void *p, size_t size)
     if (!base) return NULL;
     uint8_t *old_base = h->base;
     size_t old_size = h->map_size;
+    /* The move unmaps the old range: its map entries go first, or another thread's mapping
+     * could land there in between and lose its own entries (found by fuzz_mt). */
+    hak_segmap_set(old_base, old_size, HAK_SEG_NONE);
     if (!hak_os_move(old_base, old_size, base)) {
+        hak_segmap_set(old_base, old_size, HAK_SEG_LARGE);
         hak_os_unmap(base, need);
         return NULL;
     }
-    hak_segmap_set(old_base, old_size, HAK_SEG_NONE);
     hak_segmap_set(base, need, HAK_SEG_LARGE);
     h = (large_hdr *)(void *)(base + off - sizeof(large_hdr));
     h->base = base;

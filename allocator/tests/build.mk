@@ -68,6 +68,7 @@ $(call alloc_tests,test_thread_exit,rel asan tsan glibc)
 $(call alloc_tests,test_memory_return,rel glibc)
 $(call alloc_tests,test_page_runs,rel preload asan tsan glibc)
 $(call alloc_tests,test_stats_file,counters counters_preload)
+$(call alloc_tests,test_remap_race,rel)
 
 # The C++ program the preload script runs (glibc-linked, like any program users preload into).
 $(ALLOC_TEST_DIR)/cxx_churn: allocator/tests/cxx_churn.cpp
