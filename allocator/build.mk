@@ -35,10 +35,11 @@ alloc-lib-path: $(ALLOC_DIR)/libhakmem.so
 #   asan:  debug + AddressSanitizer/UBSan, exports only hak_* (sanitizers own malloc)
 #   tsan:  ThreadSanitizer, exports only hak_*
 ALLOC_DEBUG_DEFS := $(subst -DHAKMEM_BUILD_RELEASE=$(HAKMEM_BUILD_RELEASE),-DHAKMEM_BUILD_RELEASE=0,$(ALLOC_DEFS))
+# $(call alloc_flavor,NAME,FLAGS[,COMPILER]): COMPILER defaults to $(CC).
 define alloc_flavor
 $(BUILD)/alloc-$(1)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
 	@mkdir -p $$(@D)
-	$(CC) $(filter-out $(ALLOC_DEFS),$(ALLOC_CFLAGS)) $(2) -c -o $$@ $$<
+	$(or $(3),$(CC)) $(filter-out $(ALLOC_DEFS),$(ALLOC_CFLAGS)) $(2) -c -o $$@ $$<
 $(BUILD)/alloc-$(1)/libhakmem.a: $(patsubst allocator/src/%.c,$(BUILD)/alloc-$(1)/%.o,$(ALLOC_SRCS))
 	rm -f $$@ && ar rcs $$@ $$^
 endef

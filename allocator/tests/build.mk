@@ -73,6 +73,7 @@ $(call alloc_tests,test_memory_return,rel glibc)
 $(call alloc_tests,test_page_runs,rel preload asan tsan glibc)
 $(call alloc_tests,test_stats_file,counters counters_preload)
 $(call alloc_tests,test_segmap,unit)
+$(call alloc_tests,test_remap_race,rel)
 
 # The C++ program the preload script runs (glibc-linked, like any program users preload into).
 $(ALLOC_TEST_DIR)/cxx_churn: allocator/tests/cxx_churn.cpp
@@ -85,3 +86,6 @@ alloc-tests-glibc: $(ALLOC_TESTS_glibc)
 test-build: $(ALLOC_TEST_DIR)/cxx_churn libhakmem.so
 TEST_BINS += $(ALLOC_TESTS_run)
 TEST_SCRIPTS += $(sort $(wildcard allocator/tests/test_*.sh))
+
+# The fuzzers: allocator/tests/fuzz/ (libFuzzer targets, their corpus, make fuzz).
+include allocator/tests/fuzz/build.mk
