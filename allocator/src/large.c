@@ -61,7 +61,10 @@ void *hak_large_alloc(size_t size, size_t align, bool zero)
     size_t off = align < CHUNK ? hak_align_up(sizeof(large_hdr), align) : CHUNK;
     size_t lead = align < CHUNK ? 0 : CHUNK;
     if (size > SIZE_MAX - off - CHUNK) return NULL;
-    size_t n = hak_align_up(off + size, CHUNK) / CHUNK;
+    /* At least one byte past the header: a block of size 0 aligned to a chunk would otherwise
+     * start just past the end of its run, in a chunk that is not its own (the fuzzer's find:
+     * posix_memalign(&p, 2 MiB, 0) then free(p) aborted "invalid pointer"). */
+    size_t n = hak_align_up(off + (size ? size : 1), CHUNK) / CHUNK;
     size_t touched;
     uint8_t *base = hak_chunk_alloc(n, align, lead, zero ? off + size : 0, &touched);
     if (!base) return NULL;

@@ -190,6 +190,24 @@ static void check_aligned_function(enum aligned_fn fn, size_t min_align)
     }
 }
 
+/* Size 0 at every alignment: a block (or NULL, which C allows) that is aligned, distinct from a
+ * second one, and ours to ask about and to free. The fuzzer found a chunk-aligned block of size
+ * 0 placed just past the end of its own run, so that free() called it foreign. */
+static void aligned_blocks_of_size_zero_are_live_and_freeable(void **state)
+{
+    (void)state;
+    for (int fn = ALIGN_POSIX_MEMALIGN; fn <= ALIGN_MEMALIGN; fn++)
+        for (size_t align = sizeof(void *); align <= GIB; align *= 2) {
+            void *p = aligned_call((enum aligned_fn)fn, align, 0);
+            void *q = aligned_call((enum aligned_fn)fn, align, 0);
+            if (p && (uintptr_t)p % align != 0) fail_msg("alignment %zu, size 0: got %p", align, p);
+            if (p && p == q) fail_msg("alignment %zu, size 0: the same block twice", align);
+            if (p) (void)T_USABLE_SIZE(p);
+            T_FREE(p);
+            T_FREE(q);
+        }
+}
+
 static void posix_memalign_honours_alignments_8_to_1gib_across_tiers(void **state)
 {
     (void)state;
@@ -866,6 +884,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(malloc_usable_size_of_null_is_zero),
         cmocka_unit_test(malloc_usable_size_is_at_least_requested_for_every_size),
         cmocka_unit_test(usable_bytes_are_writable_without_touching_neighbours),
+        cmocka_unit_test(aligned_blocks_of_size_zero_are_live_and_freeable),
         cmocka_unit_test(posix_memalign_honours_alignments_8_to_1gib_across_tiers),
         cmocka_unit_test(aligned_alloc_honours_alignments_1_to_1gib_across_tiers),
         cmocka_unit_test(memalign_honours_alignments_1_to_1gib_across_tiers),

@@ -159,7 +159,8 @@ static fz_expect size_expect(size_t size)
  *   posix_memalign: not a power of two or not a multiple of sizeof(void *) -> EINVAL
  *   aligned_alloc:  not a power of two -> EINVAL
  *   memalign:       above SIZE_MAX / 2 + 1 -> EINVAL, otherwise rounded up to a power of two
- * then, for all three, an alignment above FZ_SUPPORTED_ALIGN or an impossible size -> ENOMEM.
+ * then, for all three, an impossible size -> ENOMEM; an alignment above FZ_SUPPORTED_ALIGN may
+ * be served or fail with ENOMEM.
  * Sets op->expect and op->min_align. */
 static void aligned_expect(fz_op *op)
 {
@@ -175,7 +176,7 @@ static void aligned_expect(fz_op *op)
         return;
     }
     op->min_align = a > FZ_MALLOC_ALIGN ? a : FZ_MALLOC_ALIGN;
-    op->expect = a > FZ_SUPPORTED_ALIGN ? FZ_EXPECT_ENOMEM : size_expect(op->size);
+    op->expect = a > FZ_SUPPORTED_ALIGN ? FZ_EXPECT_EITHER : size_expect(op->size);
 }
 
 /* The differential target runs only what glibc's contract shares with hakmem's; these differ by

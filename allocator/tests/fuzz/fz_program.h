@@ -49,13 +49,13 @@
  * the pages faulted back in afterwards dominated the run time. */
 #define FZ_MAX_TRIMS 2
 
-/* The allocation contract as hakmem documents it today (allocator/README.md, "Bad input" and
- * "Alignment"): alignments up to 1 MiB are served, larger ones fail with ENOMEM. Issue 14
- * raises this to 1 GiB: change it here (and pass a larger max_align_log2 to the decoder). */
-#define FZ_SUPPORTED_ALIGN ((size_t)1 << 20)
-/* The largest alignment the hakmem-only targets ask for (1 << this): beyond the supported one,
- * so the ENOMEM case is reached too. */
-#define FZ_GEN_ALIGN_LOG2 21
+/* The allocation contract as hakmem documents it (allocator/README.md, "Bad input" and
+ * "Alignment"): every power-of-two alignment up to 1 GiB is served; a larger one may be served
+ * (any power of two that fits the address space) or fail with ENOMEM. */
+#define FZ_SUPPORTED_ALIGN ((size_t)1 << 30)
+/* The largest alignment the targets ask for (1 << this): past 2 MiB, where a large block's
+ * header moves into a chunk of its own, while the address space used stays small. */
+#define FZ_GEN_ALIGN_LOG2 22
 /* Requests the decoder keeps possible sizes under: a run stays fast and memory stays capped.
  * The largest block, and the requested bytes live at once over all threads. */
 #define FZ_SIZE_CAP ((size_t)4 << 20)
@@ -85,7 +85,7 @@ typedef enum {
 /* What the contract says a call does. */
 typedef enum {
     FZ_EXPECT_BLOCK,  /* a block (non-NULL, aligned, usable size >= the request) */
-    FZ_EXPECT_EITHER, /* size 0: a unique block or NULL, both are allowed */
+    FZ_EXPECT_EITHER, /* size 0, or an alignment above 1 GiB: a block or NULL, both allowed */
     FZ_EXPECT_ENOMEM, /* NULL and errno ENOMEM (posix_memalign: returns ENOMEM) */
     FZ_EXPECT_EINVAL, /* NULL and errno EINVAL (posix_memalign: returns EINVAL) */
 } fz_expect;
