@@ -2,6 +2,7 @@
 #   make                 build everything (libhakmem.so, larson_hakmem, workloads, hakbench)
 #   make test            install what is missing, build, run every test; ends "N passed, N failed"
 #   make deps            install the Debian packages the project needs (as root)
+#   make fuzz            run every allocator fuzzer FUZZ_SECONDS (allocator/tests/fuzz/README.md)
 #   make clean           remove every build output
 # Allocator variant variables (defaults in allocator/defaults.mk, table in allocator/README.md)
 # select a separate object directory per flag set, so flags never leak between builds.
@@ -31,6 +32,7 @@ help:
 	@echo 'make                 build libhakmem.so, larson_hakmem, hakbench and the workloads'
 	@echo 'make test [T=regex]  install deps, build, run the tests ("N passed, N failed")'
 	@echo 'make deps            install the Debian packages the project needs (root)'
+	@echo 'make fuzz [FUZZ_SECONDS=N]  run every allocator fuzzer N s (allocator/tests/fuzz/)'
 	@echo 'make nightly         full suite at HEAD + reports/nightly-<date>.md'
 	@echo 'make example-report  regenerate reports/examples/ from a real quick A/B run'
 	@echo 'make perf-table      measure against the peers, rewrite the README table'

@@ -15,6 +15,9 @@ packages=(
   libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev   # peer allocators
   libtbbmalloc2                   # peer allocator (libtbbmalloc_proxy.so.2)
   redis-server redis-tools lua5.4 # whole-program workloads app_redis, app_lua
+  # fuzzers: clang -fsanitize=fuzzer needs the runtimes (only recommended by clang-14);
+  # llvm-14 brings llvm-symbolizer, so sanitizer stacks name functions and lines
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()
