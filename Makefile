@@ -36,6 +36,7 @@ help:
 	@echo 'make nightly         full suite at HEAD + reports/nightly-<date>.md'
 	@echo 'make example-report  regenerate reports/examples/ from a real quick A/B run'
 	@echo 'make perf-table      measure against the peers, rewrite the README table'
+	@echo 'make calibrate       false-positive rate and power of the run_ab.sh default procedure'
 	@echo 'make clean           remove every build output'
 	@echo 'Allocator variables (defaults in allocator/defaults.mk):'
 	@sed -n 's/^\([A-Z_0-9]*\) *?= *\(.*\)/  \1=\2/p' allocator/defaults.mk
@@ -63,13 +64,20 @@ clean:
 FORCE:
 
 # Reviewer-facing jobs (all run through hakbench; see README.md).
-.PHONY: nightly example-report perf-table
+.PHONY: nightly example-report perf-table calibrate
 nightly: all
 	./hakbench nightly
 
 # Regenerates the committed example report in reports/examples/ from a real quick A/B run.
 example-report: all
 	./run_ab.sh --quick --runs 8 --peers --db build/example.db --out reports/examples/ab-baseline-vs-fastpath.md baseline fastpath || test $$? -eq 1
+
+# Calibrates ./run_ab.sh's default procedure on this machine: quick arguments, 3 looks of 10
+# blocks, alpha 0.05, delta 2%, each workload judged as one of run_ab's five (Holm family 5);
+# 30 A/A and 30 slowed trials per workload (about 40 minutes on 2 cores). CAL_TRIALS=N to change.
+CAL_TRIALS ?= 30
+calibrate: all
+	./hakbench calibrate --workloads larson,random_mixed --quick --family 5 --small --trials $(CAL_TRIALS) --db build/calibrate.db
 
 # Measures hakmem against the peers and rewrites the performance table in README.md.
 perf-table: all
