@@ -1,0 +1,27 @@
+/* The table of export formats (see export.h). Adding a format: write export_<name>.c with
+ * `int export_write_<name>(FILE *, const export_source *)` and add its line to EXPORT_FORMATS;
+ * the line both declares the writer and lists it. */
+#include "report/export.h"
+
+#include <string.h>
+
+/* X(identifier, name, summary) */
+#define EXPORT_FORMATS(X)                                                                          \
+    X(csv, "csv", "every run, every column (RFC 4180)")                                            \
+    X(json, "json", "every run, every column (hakbench-export/1)")                                 \
+    X(markdown, "markdown", "a readable subset of the columns as a table")                         \
+    X(perf_table, "perf-table", "medians against the peers: the README's performance table")
+
+#define DECLARE(id, name, summary) int export_write_##id(FILE *f, const export_source *src);
+EXPORT_FORMATS(DECLARE)
+
+#define ENTRY(id, name, summary) {name, summary, export_write_##id},
+const export_format export_formats[] = {EXPORT_FORMATS(ENTRY)};
+const int export_nformats = (int)(sizeof export_formats / sizeof *export_formats);
+
+const export_format *export_find(const char *name)
+{
+    for (int i = 0; i < export_nformats; i++)
+        if (strcmp(export_formats[i].name, name) == 0) return &export_formats[i];
+    return NULL;
+}

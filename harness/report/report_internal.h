@@ -1,0 +1,46 @@
+/* Shared by the session report's writers. Calls go one way: session_markdown.c (layout,
+ * evidence tables) -> session_advice.c (TL;DR, severity, ranked next steps, reproduce commands)
+ * -> session_view.c (reading a report_data). Not for other modules: they use report.h. */
+#ifndef HAKBENCH_REPORT_INTERNAL_H
+#define HAKBENCH_REPORT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "report/report.h"
+
+/* session_view.c */
+const char *report_unit(const report_data *r);
+const report_variant *report_a(const report_data *r);
+const report_variant *report_b(const report_data *r);
+const report_cell *report_cell_at(const report_data *r, int w, int v);
+void report_safe_name(char *dst, size_t len, const char *src);
+/* What the runs did: "were killed for exceeding the memory cap", "crashed (SIGSEGV, signal
+ * 11)", ... */
+void report_outcome_text(char *buf, size_t len, const report_failure *f);
+/* "SIGSEGV" for 11, "signal" for one without a name here. */
+const char *report_signal_name(int sig);
+
+/* session_advice.c */
+/* "high" (failures, or a regression of 10% or more), "medium", "low" or "none". */
+const char *report_severity(const report_data *r, report_verdict v);
+/* A counter change worth a headline: by this factor or more, either way. */
+#define REPORT_COUNTER_NOTABLE 1.5
+/* ... and, for a per-operation counter, at least this many events per operation. */
+#define REPORT_COUNTER_MIN_RATE 0.001
+/* Counter table rows: changes smaller than this factor are left out as noise. */
+#define REPORT_COUNTER_SHOWN 1.05
+
+/* The allocator counter with the largest notable change, from the headline workload when it
+ * has one, else over all workloads; NULL when none is notable. */
+void report_top_counter(const report_data *r, const report_counter **top, int *workload);
+
+/* "refills on larson: 40× per operation (0.001 → 0.04)" or "... only in B (0 → 0.7 per
+ * operation)". */
+void report_write_counter_change(FILE *f, const report_counter *c, const char *workload);
+
+void report_write_tldr(FILE *f, const report_data *r, report_verdict v);
+void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
+                             const report_options *o);
+void report_write_reproduce(FILE *f, const report_data *r, const report_options *o);
+
+#endif
