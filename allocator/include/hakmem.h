@@ -1,12 +1,6 @@
 /* hakmem public API. The libc names (malloc, free, ...) map onto these in the override layer;
  * builds with -DHAKMEM_NO_OVERRIDE export only the hak_* names (sanitizer test builds).
- *
- * Map of the allocator, from the request down to the OS:
- *   size class   size -> tiny class (<= 1 KiB), mid class (<= 8 KiB), span (<= 1 MiB), or large
- *   thread cache per-thread, per-class front cache, batch refill / flush
- *   slab         64 KiB run of same-class blocks: owner thread, local and remote free lists
- *   SuperSlab    2 MiB-aligned region of slabs; a mask of any block address finds it
- *   OS pages     mmap / madvise / munmap behind one small layer */
+ * The design (tiers, structures, ownership) is described once, in allocator/README.md. */
 #ifndef HAKMEM_H
 #define HAKMEM_H
 
@@ -54,7 +48,10 @@ int hak_malloc_trim(size_t pad);
     X(slow_path_calls)                                                                             \
     X(remote_frees_pushed)                                                                         \
     X(remote_frees_drained)                                                                        \
-    X(slabs_adopted)                                                                               \
+    X(remote_deliveries)                                                                           \
+    X(heaps_created)                                                                               \
+    X(heaps_reused)                                                                                \
+    X(heap_drains)                                                                                 \
     X(slabs_created)                                                                               \
     X(slabs_returned)                                                                              \
     X(superslabs_mapped)                                                                           \

@@ -3,7 +3,8 @@
  * classes with BOX_REFACTOR_DEFAULT=0, the locked reference path (legacy.h); page runs up to
  * 1 MiB through span.h; large blocks through large.h. Owns argument checking, errno, the
  * debug-build block checks and fault injection hooks. Calls front.h, tcache.h, legacy.h,
- * span.h, large.h, chunk.h (trim), superslab.h, segmap.h, os.h (the page size), fault.h. */
+ * span.h, large.h, chunk.h (trim), superslab.h (a pointer's tier, debug builds: its live bit),
+ * segmap.h, os.h (the page size), fault.h. */
 #include "chunk.h"
 #include "fault.h"
 #include "front.h"
@@ -17,38 +18,8 @@
 #include <string.h>
 
 #if !HAKMEM_BUILD_RELEASE
-/* Debug builds: a live bit per block catches double frees and frees of interior pointers. */
-static uint32_t block_index(const hak_slab *s, const void *p)
-{
-    return (uint32_t)((size_t)((const uint8_t *)p - s->start) / s->bsize);
-}
-
-static void debug_mark_live(void *p)
-{
-    hak_superslab *ss = hak_ss_of(p);
-    unsigned i = hak_ss_slab_index(ss, p);
-    uint32_t b = block_index(&ss->slabs[i], p);
-    atomic_fetch_or_explicit(&ss->live[i][b >> 3], (uint8_t)(1u << (b & 7)), memory_order_relaxed);
-}
-
-static void debug_check_block(const void *p, const char *what, bool clear)
-{
-    hak_superslab *ss = hak_ss_of(p);
-    unsigned i = hak_ss_slab_index(ss, p);
-    hak_slab *s = &ss->slabs[i];
-    const uint8_t *u = p;
-    if (ss->magic != HAK_SS_MAGIC || i >= ss->nslabs || s->state == HAK_SLAB_FREE || u < s->start ||
-        u >= s->end || (size_t)(u - s->start) % s->bsize != 0)
-        hak_fatal_ptr(what, "invalid pointer", p);
-    uint32_t b = block_index(s, p);
-    uint8_t bit = (uint8_t)(1u << (b & 7));
-    uint8_t old =
-        clear ? atomic_fetch_and_explicit(&ss->live[i][b >> 3], (uint8_t)~bit, memory_order_relaxed)
-              : atomic_load_explicit(&ss->live[i][b >> 3], memory_order_relaxed);
-    if (!(old & bit)) hak_fatal_ptr(what, "double free of", p);
-}
-#define DEBUG_MARK_LIVE(p) debug_mark_live(p)
-#define DEBUG_CHECK_BLOCK(p, what, clear) debug_check_block(p, what, clear)
+#define DEBUG_MARK_LIVE(p) hak_ss_debug_mark_live(p)
+#define DEBUG_CHECK_BLOCK(p, what, clear) hak_ss_debug_check(p, what, clear)
 #else
 #define DEBUG_MARK_LIVE(p) ((void)0)
 #define DEBUG_CHECK_BLOCK(p, what, clear) ((void)0)
@@ -73,11 +44,15 @@ HAK_INLINE void *tiny_alloc(unsigned cls)
 #endif
 }
 
-static void *mid_alloc(unsigned cls)
+HAK_INLINE void *mid_alloc(unsigned cls)
 {
-    HAK_STAT_INC(malloc_calls);
     HAK_STAT_INC(mid_allocs);
+#if TINY_FAST_PATH_DEFAULT
+    return hak_front_alloc(cls);
+#else
+    HAK_STAT_INC(malloc_calls);
     return hak_tcache_alloc(cls);
+#endif
 }
 
 HAK_INLINE void *class_alloc(unsigned cls)
@@ -135,35 +110,41 @@ static HAK_NOINLINE void free_foreign(void *p, const char *what)
     hak_fatal_ptr(what, "invalid pointer", p);
 }
 
-HAK_EXPORT void hak_free(void *p)
+/* A block of a slab class: the address map says p is in a SuperSlab. A pointer into its
+ * header or a free slab reads meta 0 and is refused on the slow path (the full block checks
+ * are debug-only). */
+HAK_INLINE void small_free(void *p)
 {
-    if (HAK_UNLIKELY(!p)) return;
-    unsigned kind = hak_segmap_kind(p);
-    /* A pointer into a SuperSlab's header is never a block: refuse it before it can reach a
-     * free list (one compare; the full block checks are debug-only). */
-    if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB && ((uintptr_t)p & HAK_SEG_MASK) >= HAK_SS_HDR_SIZE)) {
-        hak_superslab *ss = hak_ss_of(p);
-        unsigned i = hak_ss_slab_index(ss, p);
-        unsigned cls = ss->slab_cls[i];
-        DEBUG_CHECK_BLOCK(p, "free()", true);
-        if (cls < HAK_TINY_NCLASS) {
+    DEBUG_CHECK_BLOCK(p, "free()", true);
 #if FAULT_LEAK
-            HAK_STAT_INC(free_calls);
-#elif !BOX_REFACTOR_DEFAULT
-            HAK_STAT_INC(free_calls);
-            hak_legacy_free(&ss->slabs[i], p);
-#elif TINY_FAST_PATH_DEFAULT
-            hak_front_free(p, cls); /* counts fast_path_frees or free_calls itself */
-#else
-            HAK_STAT_INC(free_calls);
-            hak_tcache_free(p, cls);
-#endif
-            return;
-        }
+    if ((hak_ss_meta_of(p) & HAK_SLAB_META_CLS) < HAK_TINY_NCLASS) {
         HAK_STAT_INC(free_calls);
-        hak_tcache_free(p, cls);
         return;
     }
+#endif
+#if !BOX_REFACTOR_DEFAULT
+    if (hak_legacy_owns(p)) {
+        HAK_STAT_INC(free_calls);
+        hak_legacy_free(p);
+        return;
+    }
+#endif
+#if TINY_FAST_PATH_DEFAULT
+    hak_front_free(p); /* counts fast_path_frees or free_calls itself */
+#else
+    HAK_STAT_INC(free_calls);
+    hak_tcache_free(p);
+#endif
+}
+
+HAK_EXPORT void hak_free(void *p)
+{
+    unsigned kind = hak_segmap_kind(p); /* NULL: HAK_SEG_NONE */
+    if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB)) {
+        small_free(p);
+        return;
+    }
+    if (!p) return;
     HAK_STAT_INC(free_calls);
     if (kind == HAK_SEG_SPAN) {
         hak_span_free(p);
@@ -198,13 +179,15 @@ HAK_EXPORT void hak_free_aligned_sized(void *p, size_t align, size_t size)
 static size_t usable_size(const void *p, const char *what)
 {
     unsigned kind = hak_segmap_kind(p);
-    if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB && ((uintptr_t)p & HAK_SEG_MASK) >= HAK_SS_HDR_SIZE)) {
-        hak_superslab *ss = hak_ss_of(p);
+    if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB)) {
         DEBUG_CHECK_BLOCK(p, what, false);
-        return hak_class_size[ss->slab_cls[hak_ss_slab_index(ss, p)]];
+        uintptr_t meta = hak_ss_meta_of(p);
+        if (HAK_LIKELY(meta)) return hak_class_size[meta & HAK_SLAB_META_CLS];
+    } else if (kind == HAK_SEG_SPAN) {
+        return hak_span_usable(p, what);
+    } else if (kind == HAK_SEG_LARGE) {
+        return hak_large_usable(p);
     }
-    if (kind == HAK_SEG_SPAN) return hak_span_usable(p, what);
-    if (kind == HAK_SEG_LARGE) return hak_large_usable(p);
     free_foreign((void *)(uintptr_t)p, what);
     return 0;
 }
@@ -342,8 +325,7 @@ HAK_EXPORT void *hak_pvalloc(size_t size)
 HAK_EXPORT void hak_trim(void)
 {
     hak_ensure_init();
-    hak_tcache_flush_all();
-    hak_orphans_reclaim();
+    hak_tcache_trim();
     hak_span_trim();
     hak_ss_trim();
     hak_chunk_trim();

@@ -1,18 +1,20 @@
-/* heap.c: thread heaps, their slab lists, and orphaned slabs (see heap.h). */
+/* heap.c: heap records, their slab lists, the pool of heaps without a thread and the delivery
+ * of remote frees to armed slabs (see heap.h and allocator/README.md, "Ownership"). */
 #include "heap.h"
 #include "os.h"
 #include "superslab.h"
 #include <pthread.h>
-
-static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER; /* registry and free heaps */
-static hak_heap *heaps_all;
-static hak_heap *heaps_free;
-static hak_heap *heap_chunk_next, *heap_chunk_end;
-
-static pthread_mutex_t orphan_lock = PTHREAD_MUTEX_INITIALIZER;
-static hak_slab *orphans[HAK_NCLASS];
+#include <sched.h>
 
 #define HEAP_CHUNK_SIZE ((size_t)64 * 1024)
+
+_Static_assert(sizeof(hak_heap) % 64 == 0, "heap records fill whole cache lines");
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static hak_heap *pool;                   /* heaps without a thread, most recent first */
+static hak_heap *chunk_next, *chunk_end; /* records not handed out yet */
+static unsigned heaps_made;
+static _Atomic(hak_heap *) exit_heap; /* allocations of threads past their exit hook */
 
 static void list_push(hak_slab **head, hak_slab *s)
 {
@@ -32,153 +34,202 @@ static void list_remove(hak_slab **head, hak_slab *s)
     s->next = s->prev = NULL;
 }
 
-static hak_slab *list_pop(hak_slab **head)
+/* A record that was never used, in the given state. pool_lock held; a new chunk of records is
+ * mapped with it released (no system call under a lock). */
+static hak_heap *heap_new(int state)
 {
-    hak_slab *s = *head;
-    if (s) list_remove(head, s);
-    return s;
-}
-
-hak_heap *hak_heap_create(hak_counters *counters)
-{
-    pthread_mutex_lock(&heap_lock);
-    hak_heap *h = heaps_free;
-    if (h) {
-        heaps_free = h->next_free;
-    } else {
-        if (heap_chunk_next == heap_chunk_end) {
-            hak_heap *chunk = hak_os_map(HEAP_CHUNK_SIZE);
-            if (!chunk) {
-                pthread_mutex_unlock(&heap_lock);
-                return NULL;
-            }
-            heap_chunk_next = chunk;
-            heap_chunk_end = chunk + HEAP_CHUNK_SIZE / sizeof(hak_heap);
+    while (chunk_next == chunk_end) {
+        pthread_mutex_unlock(&pool_lock);
+        hak_heap *chunk = hak_os_map(HEAP_CHUNK_SIZE);
+        pthread_mutex_lock(&pool_lock);
+        if (!chunk) return NULL;
+        if (chunk_next != chunk_end) { /* another thread mapped one meanwhile */
+            pthread_mutex_unlock(&pool_lock);
+            hak_os_unmap(chunk, HEAP_CHUNK_SIZE);
+            pthread_mutex_lock(&pool_lock);
+            continue;
         }
-        h = heap_chunk_next++;
-        h->next_all = heaps_all;
-        heaps_all = h;
+        chunk_next = chunk;
+        chunk_end = chunk + HEAP_CHUNK_SIZE / sizeof(hak_heap);
     }
-    h->next_free = NULL;
-    h->counters = counters;
-    pthread_mutex_unlock(&heap_lock);
+    hak_heap *h = chunk_next++;
+    h->arena = heaps_made++; /* round robin over the SuperSlab arenas */
+    atomic_store_explicit(&h->state, state, memory_order_relaxed);
+    HAK_GSTAT_ADD(heaps_created, 1);
     return h;
 }
 
-/* A slab this heap no longer wants: empty ones go back to the SuperSlab, others are orphaned.
- * Called with orphan_lock held. */
-static void heap_orphan_slab(hak_slab *s)
+/* Waits until h, a heap without a thread, is free to take (a delivering thread may hold it
+ * for the time it takes to process a few blocks), and takes it into state `to`. */
+static void heap_take(hak_heap *h, int to)
 {
-    hak_slab_drain(s);
-    if (s->used == 0) {
-        hak_ss_release(s);
-        return;
+    int expected = HAK_HEAP_POOLED;
+    while (!atomic_compare_exchange_weak_explicit(&h->state, &expected, to, memory_order_seq_cst,
+                                                  memory_order_relaxed)) {
+        expected = HAK_HEAP_POOLED;
+        sched_yield();
     }
-    s->state = HAK_SLAB_ORPHAN;
-    atomic_store_explicit(&s->owner, NULL, memory_order_release);
-    list_push(&orphans[s->cls], s);
 }
 
-static void heap_release_slabs(hak_heap *h)
+hak_heap *hak_heap_attach(void)
 {
-    pthread_mutex_lock(&orphan_lock);
+    pthread_mutex_lock(&pool_lock);
+    hak_heap *h = pool;
+    if (h)
+        pool = h->next_pooled;
+    else
+        h = heap_new(HAK_HEAP_LIVE);
+    pthread_mutex_unlock(&pool_lock);
+    if (h && atomic_load_explicit(&h->state, memory_order_relaxed) != HAK_HEAP_LIVE) {
+        heap_take(h, HAK_HEAP_LIVE);
+        HAK_GSTAT_ADD(heaps_reused, 1);
+    }
+    return h;
+}
+
+/* s (empty) leaves h's lists and goes back to its SuperSlab. s must not be touched after. */
+static void heap_give_back(hak_heap *h, hak_slab *s)
+{
+    if (s->state == HAK_SLAB_PARTIAL)
+        list_remove(&h->partial[s->cls], s);
+    else if (s->state == HAK_SLAB_ACTIVE)
+        h->active[s->cls] = NULL;
+    hak_ss_release(s);
+}
+
+/* The n blocks head..tail (chained) back to h's own slab s. True when that emptied s and gave
+ * it back (s must then not be touched: its SuperSlab may be gone). */
+static bool heap_free_run(hak_heap *h, hak_slab *s, void *head, void *tail, uint32_t n)
+{
+    HAK_ASSERT(hak_slab_owner(s) == h);
+    hak_block_set_next(tail, s->local);
+    s->local = head;
+    s->local_count += n;
+    HAK_ASSERT(s->used >= n);
+    s->used -= n;
+    if (s->state == HAK_SLAB_FULL) {
+        s->state = HAK_SLAB_PARTIAL;
+        list_push(&h->partial[s->cls], s);
+    }
+    if (s->used == 0 && s->state == HAK_SLAB_PARTIAL) {
+        heap_give_back(h, s);
+        return true;
+    }
+    return false;
+}
+
+/* The invariant of a heap without a thread: each of its slabs is armed, so the next remote free
+ * to any of them wakes someone up (heap_deliver). An empty s is given back instead. */
+static void heap_park_slab(hak_heap *h, hak_slab *s)
+{
+    for (;;) {
+        hak_slab_drain(s);
+        if (s->used == 0) {
+            heap_give_back(h, s);
+            return;
+        }
+        if (s->state == HAK_SLAB_FULL && s->local) {
+            s->state = HAK_SLAB_PARTIAL;
+            list_push(&h->partial[s->cls], s);
+        }
+        if (hak_slab_arm(s)) return;
+    }
+}
+
+/* Frees the blocks delivered to h into their slabs; a delivery is a run of blocks of one slab.
+ * park: h is held without a thread, so every slab touched is parked again. */
+static void heap_collect(hak_heap *h, bool park)
+{
+    void *p = atomic_exchange_explicit(&h->delayed, NULL, memory_order_acquire);
+    while (p) {
+        hak_slab *s = hak_slab_of(p);
+        void *head = p, *tail = p;
+        uint32_t n = 1;
+        for (p = hak_block_next(p); p && hak_slab_of(p) == s; p = hak_block_next(p)) {
+            tail = p;
+            n++;
+        }
+        HAK_STAT_ADD(remote_frees_drained, n);
+        if (!heap_free_run(h, s, head, tail, n) && park) heap_park_slab(h, s);
+    }
+}
+
+static void heap_drain_pooled(hak_heap *h);
+
+/* Lets go of h, held without a thread. A delivery that came in while h was held saw it held
+ * and left the work to the holder: the seq_cst store of the state and load of the list pair
+ * with heap_deliver's push and load, so one of the two sides always sees the other. */
+static void heap_unhold(hak_heap *h)
+{
+    atomic_store_explicit(&h->state, HAK_HEAP_POOLED, memory_order_seq_cst);
+    if (atomic_load_explicit(&h->delayed, memory_order_seq_cst)) heap_drain_pooled(h);
+}
+
+/* Deliveries to a heap without a thread are processed by whoever delivers, at once. */
+static void heap_drain_pooled(hak_heap *h)
+{
+    for (;;) {
+        int expected = HAK_HEAP_POOLED;
+        if (!atomic_compare_exchange_strong_explicit(&h->state, &expected, HAK_HEAP_CLAIMED,
+                                                     memory_order_seq_cst, memory_order_relaxed))
+            return; /* held: the holder sees the list (heap_unhold, or its next refill) */
+        HAK_GSTAT_ADD(heap_drains, 1);
+        heap_collect(h, true);
+        atomic_store_explicit(&h->state, HAK_HEAP_POOLED, memory_order_seq_cst);
+        if (!atomic_load_explicit(&h->delayed, memory_order_seq_cst)) return;
+    }
+}
+
+/* The chain head..tail of an armed slab goes to its owner heap. Its blocks stay counted in the
+ * slab's used count until the heap frees them, so the slab, and its owner, cannot change
+ * before they arrive; heap records are never freed. */
+static void heap_deliver(hak_heap *h, void *head, void *tail)
+{
+    void *old = atomic_load_explicit(&h->delayed, memory_order_relaxed);
+    do {
+        hak_block_set_next(tail, old);
+    } while (!atomic_compare_exchange_weak_explicit(&h->delayed, &old, head, memory_order_seq_cst,
+                                                    memory_order_relaxed));
+    if (atomic_load_explicit(&h->state, memory_order_seq_cst) == HAK_HEAP_POOLED)
+        heap_drain_pooled(h);
+}
+
+void hak_heap_free_remote(hak_slab *s, void *head, void *tail, uint32_t n)
+{
+    /* Read before the push: once pushed, the owner may give the slab back. */
+    struct hak_heap *owner = hak_slab_owner(s);
+    if (HAK_UNLIKELY(!owner)) hak_fatal_ptr("free()", "invalid pointer", head);
+    if (!hak_slab_push_remote(s, head, tail, n)) {
+        HAK_STAT_INC(remote_deliveries);
+        heap_deliver(owner, head, tail);
+    }
+}
+
+/* fn on every active and partial slab of h (fn may give the slab back). */
+static void heap_each_listed_slab(hak_heap *h, void (*fn)(hak_heap *, hak_slab *))
+{
     for (unsigned c = 0; c < HAK_NCLASS; c++) {
-        hak_slab *s;
-        if ((s = h->active[c])) heap_orphan_slab(s);
-        h->active[c] = NULL;
-        while ((s = list_pop(&h->partial[c])))
-            heap_orphan_slab(s);
-        while ((s = list_pop(&h->full[c])))
-            heap_orphan_slab(s);
-    }
-    pthread_mutex_unlock(&orphan_lock);
-}
-
-/* Adds a dead thread's counters to the global ones (so exited threads still count). */
-static void heap_merge_counters(hak_heap *h)
-{
-    if (!h->counters) return;
-    for (int i = 0; i < HAK_NCOUNTERS; i++) {
-        uint64_t v = atomic_load_explicit(&h->counters->v[i], memory_order_relaxed);
-        if (v) hak_gstat_add(i, v);
-        atomic_store_explicit(&h->counters->v[i], 0, memory_order_relaxed);
-    }
-    h->counters = NULL;
-}
-
-void hak_heap_abandon(hak_heap *h)
-{
-    heap_release_slabs(h);
-    hak_orphans_reclaim();
-    pthread_mutex_lock(&heap_lock);
-    heap_merge_counters(h);
-    h->next_free = heaps_free;
-    heaps_free = h;
-    pthread_mutex_unlock(&heap_lock);
-}
-
-void hak_orphans_reclaim(void)
-{
-    pthread_mutex_lock(&orphan_lock);
-    for (unsigned c = 0; c < HAK_NCLASS; c++) {
-        hak_slab *s = orphans[c];
-        while (s) {
-            hak_slab *next = s->next;
-            hak_slab_drain(s);
-            if (s->used == 0) {
-                list_remove(&orphans[c], s);
-                hak_ss_release(s);
-            }
-            s = next;
+        if (h->active[c]) fn(h, h->active[c]);
+        for (hak_slab *s = h->partial[c], *next; s; s = next) {
+            next = s->next;
+            fn(h, s);
         }
     }
-    pthread_mutex_unlock(&orphan_lock);
 }
 
-static hak_slab *heap_adopt_orphan(hak_heap *h, unsigned cls)
+void hak_heap_detach(hak_heap *h)
 {
-    pthread_mutex_lock(&orphan_lock);
-    hak_slab *s = list_pop(&orphans[cls]);
-    if (s) atomic_store_explicit(&s->owner, h, memory_order_release);
-    pthread_mutex_unlock(&orphan_lock);
-    if (s) HAK_STAT_INC(slabs_adopted);
-    return s;
+    heap_collect(h, false);
+    heap_each_listed_slab(h, heap_park_slab);
+    pthread_mutex_lock(&pool_lock);
+    h->next_pooled = pool;
+    pool = h;
+    pthread_mutex_unlock(&pool_lock);
+    heap_unhold(h);
 }
 
-/* Remote frees arrived on some slab of the full list: collect them. Slabs that got blocks
- * back move to the partial list; slabs that became empty go back to the SuperSlab. */
-static void heap_collect_full(hak_heap *h, unsigned cls)
-{
-    hak_slab *s = h->full[cls];
-    while (s) {
-        hak_slab *next = s->next;
-        if (atomic_load_explicit(&s->remote, memory_order_relaxed) && hak_slab_drain(s)) {
-            list_remove(&h->full[cls], s);
-            if (s->used == 0 && h->partial[cls]) {
-                hak_ss_release(s);
-            } else {
-                s->state = HAK_SLAB_PARTIAL;
-                list_push(&h->partial[cls], s);
-            }
-        }
-        s = next;
-    }
-}
-
-static hak_slab *heap_next_slab(hak_heap *h, unsigned cls)
-{
-    uint32_t gen = atomic_load_explicit(&h->remote_gen[cls], memory_order_relaxed);
-    if (gen != h->seen_gen[cls]) {
-        h->seen_gen[cls] = gen;
-        heap_collect_full(h, cls);
-    }
-    hak_slab *s = list_pop(&h->partial[cls]);
-    if (s) return s;
-    if ((s = heap_adopt_orphan(h, cls))) return s;
-    return hak_ss_acquire(cls, h);
-}
-
-unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max)
+/* The refill itself; the caller has processed h's deliveries. */
+static unsigned heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max)
 {
     HAK_STAT_INC(refills);
     unsigned total = 0;
@@ -187,11 +238,14 @@ unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, uns
         if (s) {
             total += hak_slab_take(s, list, n > total ? n - total : 0, max - total);
             if (total >= n) break;
+            if (!hak_slab_arm(s)) continue; /* remote frees came in meanwhile: take them */
             s->state = HAK_SLAB_FULL;
-            list_push(&h->full[cls], s);
             h->active[cls] = NULL;
         }
-        if (!(s = heap_next_slab(h, cls))) break;
+        if ((s = h->partial[cls]))
+            list_remove(&h->partial[cls], s);
+        else if (!(s = hak_ss_acquire(cls, h, h->arena)))
+            break;
         s->state = HAK_SLAB_ACTIVE;
         h->active[cls] = s;
     }
@@ -199,84 +253,107 @@ unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, uns
     return total;
 }
 
-static void heap_free_local(hak_heap *h, hak_slab *s, void *p)
+unsigned hak_heap_refill(hak_heap *h, unsigned cls, void **list, unsigned n, unsigned max)
 {
-    hak_slab_free_local(s, p);
-    if (s->state == HAK_SLAB_FULL) {
-        list_remove(&h->full[s->cls], s);
-        s->state = HAK_SLAB_PARTIAL;
-        list_push(&h->partial[s->cls], s);
-    }
-    if (s->used == 0 && s->state == HAK_SLAB_PARTIAL) {
-        list_remove(&h->partial[s->cls], s);
-        hak_ss_release(s);
-    }
+    hak_ss_purge_tick();
+    if (atomic_load_explicit(&h->delayed, memory_order_relaxed)) heap_collect(h, false);
+    return heap_refill(h, cls, list, n, max);
 }
 
-void hak_heap_return_chain(hak_heap *h, void *chain)
+void *hak_heap_return_chain(hak_heap *h, void *chain, uint32_t count)
 {
-    while (chain) {
-        void *p = chain;
-        chain = hak_block_next(p);
-        hak_slab *s = hak_slab_of(p);
-        hak_heap *owner = atomic_load_explicit(&s->owner, memory_order_acquire);
-        if (h && owner == h) {
-            heap_free_local(h, s, p);
-            continue;
-        }
-        /* Consecutive blocks of the same slab go over in one push. Everything needed from
-         * the slab is read before the push: once pushed, the owner may free the slab. */
-        void *tail = p;
-        uint64_t n = 1;
-        while (chain && hak_slab_of(chain) == s) {
+    hak_ss_purge_tick();
+    while (count) {
+        /* Consecutive blocks of one slab (the usual case: a bin holds blocks in the order they
+         * were freed) go back together: one owner test and one splice per run. */
+        void *head = chain, *tail = chain;
+        hak_slab *s = hak_slab_of(head);
+        uint32_t n = 1;
+        for (chain = hak_block_next(head); n < count && hak_slab_of(chain) == s;
+             chain = hak_block_next(chain)) {
             tail = chain;
-            chain = hak_block_next(chain);
             n++;
         }
-        unsigned cls = s->cls;
-        HAK_STAT_ADD(remote_frees_pushed, n);
-        if (hak_slab_push_remote(s, p, tail) && owner)
-            atomic_fetch_add_explicit(&owner->remote_gen[cls], 1, memory_order_relaxed);
+        count -= n;
+        if (hak_slab_owner(s) == h) {
+            heap_free_run(h, s, head, tail, n);
+        } else {
+            HAK_STAT_ADD(remote_frees_pushed, n);
+            hak_heap_free_remote(s, head, tail, n);
+        }
     }
+    return chain;
 }
 
-void hak_heaps_sum_counters(uint64_t *out, bool blocking)
+static hak_heap *heap_exit_heap(void)
 {
-    if (!blocking) {
-        if (pthread_mutex_trylock(&heap_lock) != 0) return;
-    } else {
-        pthread_mutex_lock(&heap_lock);
+    hak_heap *h = atomic_load_explicit(&exit_heap, memory_order_acquire);
+    if (h) return h;
+    pthread_mutex_lock(&pool_lock);
+    if (!(h = atomic_load_explicit(&exit_heap, memory_order_relaxed)) &&
+        (h = heap_new(HAK_HEAP_POOLED))) {
+        hak_heap *other = atomic_load_explicit(&exit_heap, memory_order_relaxed);
+        if (other) { /* made meanwhile (heap_new let go of the lock): ours joins the pool */
+            h->next_pooled = pool;
+            pool = h;
+            h = other;
+        } else {
+            atomic_store_explicit(&exit_heap, h, memory_order_release);
+        }
     }
-    for (hak_heap *h = heaps_all; h; h = h->next_all)
-        if (h->counters)
-            for (int i = 0; i < HAK_NCOUNTERS; i++)
-                out[i] += atomic_load_explicit(&h->counters->v[i], memory_order_relaxed);
-    pthread_mutex_unlock(&heap_lock);
+    pthread_mutex_unlock(&pool_lock);
+    return h;
+}
+
+void *hak_heap_exiting_alloc(unsigned cls)
+{
+    hak_heap *h = heap_exit_heap();
+    if (!h) return NULL;
+    heap_take(h, HAK_HEAP_CLAIMED);
+    heap_collect(h, true);
+    void *p = NULL;
+    heap_refill(h, cls, &p, 1, 1);
+    if (h->active[cls]) heap_park_slab(h, h->active[cls]);
+    heap_unhold(h);
+    return p;
+}
+
+/* Drains s and gives it back if that emptied it. */
+static void heap_trim_slab(hak_heap *h, hak_slab *s)
+{
+    hak_slab_drain(s);
+    if (s->used == 0) heap_give_back(h, s);
+}
+
+void hak_heap_trim(hak_heap *h)
+{
+    heap_collect(h, false);
+    heap_each_listed_slab(h, heap_trim_slab);
 }
 
 void hak_heap_fork_prepare(void)
 {
-    pthread_mutex_lock(&orphan_lock);
-    pthread_mutex_lock(&heap_lock);
+    pthread_mutex_lock(&pool_lock);
 }
 
 void hak_heap_fork_parent(void)
 {
-    pthread_mutex_unlock(&heap_lock);
-    pthread_mutex_unlock(&orphan_lock);
+    pthread_mutex_unlock(&pool_lock);
 }
 
-void hak_heap_fork_child(hak_heap *survivor)
+void hak_heap_fork_child(void)
 {
-    pthread_mutex_unlock(&heap_lock);
-    pthread_mutex_unlock(&orphan_lock);
-    /* Heaps of threads that do not exist here: their slabs become orphans (blocks sitting in
-     * those threads' caches are lost to the child, as with any allocator). */
-    for (hak_heap *h = heaps_all; h; h = h->next_all) {
-        if (h == survivor || !h->counters) continue;
-        heap_release_slabs(h);
-        heap_merge_counters(h);
-        h->next_free = heaps_free;
-        heaps_free = h;
+    pthread_mutex_unlock(&pool_lock);
+    /* A pooled heap another thread held at the fork may be half-written: dropped for good. Heaps
+     * of the parent's other threads stay LIVE and are never looked at again (blocks freed into
+     * them in the child stay there: leaked, never corrupted). */
+    for (hak_heap **link = &pool; *link;) {
+        if (atomic_load_explicit(&(*link)->state, memory_order_relaxed) != HAK_HEAP_POOLED)
+            *link = (*link)->next_pooled;
+        else
+            link = &(*link)->next_pooled;
     }
+    hak_heap *e = atomic_load_explicit(&exit_heap, memory_order_relaxed);
+    if (e && atomic_load_explicit(&e->state, memory_order_relaxed) != HAK_HEAP_POOLED)
+        atomic_store_explicit(&exit_heap, NULL, memory_order_relaxed);
 }

@@ -22,6 +22,7 @@ static void fork_prepare(void)
 {
     hak_legacy_fork_prepare();
     hak_heap_fork_prepare();
+    hak_stats_fork_prepare();
     hak_ss_lock();
     hak_span_lock();
     hak_chunk_lock();
@@ -32,6 +33,7 @@ static void fork_parent(void)
     hak_chunk_unlock();
     hak_span_unlock();
     hak_ss_unlock();
+    hak_stats_fork_release();
     hak_heap_fork_parent();
     hak_legacy_fork_release();
 }
@@ -41,8 +43,9 @@ static void fork_child(void)
     hak_chunk_unlock();
     hak_span_unlock();
     hak_ss_unlock();
+    hak_stats_fork_release();
     hak_legacy_fork_release();
-    hak_heap_fork_child(hak_tls_tcache.heap);
+    hak_heap_fork_child();
 }
 
 void hak_init_slow(void)

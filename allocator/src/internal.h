@@ -1,14 +1,7 @@
 /* internal.h: the allocator's compile-time switches, constants and shared helpers.
  * Owns: the variant table (every make variable with its meaning), the per-thread counter
  * macros, assertions and the fatal-error writer. Calls nothing; every module includes it.
- *
- * Layers, each calling only the ones below it:
- *   alloc.c (hak_* API) -> front.h (inline fast path) -> tcache.c (thread cache)
- *   -> heap.c (per-thread slab ownership, orphans) -> slab.c (blocks, remote frees)
- *   -> superslab.c (2 MiB regions of slabs) -> segmap.c / os.c (address map, mmap).
- *   legacy.c (BOX_REFACTOR_DEFAULT=0) sits beside tcache/heap over the same base; span.c
- *   (page runs) and large.c sit beside them over chunk.c (2 MiB chunks from reservations),
- *   which calls os.c. */
+ * The map of the layers and how they call each other: allocator/README.md, "Map". */
 #ifndef HAKMEM_INTERNAL_H
 #define HAKMEM_INTERNAL_H
 

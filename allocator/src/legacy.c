@@ -20,8 +20,9 @@ static legacy_class legacy[HAK_TINY_NCLASS] = {
 #undef L1
 };
 
-/* Legacy slabs carry this owner so nothing else mistakes them for a heap's. */
-static char legacy_owner_tag;
+/* Legacy slabs carry this owner so nothing else mistakes them for a heap's (64-byte aligned:
+ * the low bits of a slab's meta word hold its class). */
+static _Alignas(64) char legacy_owner_tag;
 #define LEGACY_OWNER ((struct hak_heap *)(void *)&legacy_owner_tag)
 
 static void partial_remove(legacy_class *lc, hak_slab *s)
@@ -47,7 +48,7 @@ void *hak_legacy_alloc(unsigned cls)
         s = lc->partial;
         if (s) {
             partial_remove(lc, s);
-        } else if (!(s = hak_ss_acquire(cls, LEGACY_OWNER))) {
+        } else if (!(s = hak_ss_acquire(cls, LEGACY_OWNER, 0))) {
             break;
         }
         s->state = HAK_SLAB_LEGACY;
@@ -57,8 +58,14 @@ void *hak_legacy_alloc(unsigned cls)
     return p;
 }
 
-void hak_legacy_free(hak_slab *s, void *p)
+bool hak_legacy_owns(const void *p)
 {
+    return hak_slab_owner(hak_slab_of(p)) == LEGACY_OWNER;
+}
+
+void hak_legacy_free(void *p)
+{
+    hak_slab *s = hak_slab_of(p);
     legacy_class *lc = &legacy[s->cls];
     pthread_mutex_lock(&lc->lock);
     hak_slab_free_local(s, p);

@@ -9,7 +9,9 @@
 #include "slab.h"
 
 void *hak_legacy_alloc(unsigned cls);
-void hak_legacy_free(hak_slab *s, void *p);
+/* p: a block in a SuperSlab; true when it belongs to a legacy slab. */
+bool hak_legacy_owns(const void *p);
+void hak_legacy_free(void *p);
 
 void hak_legacy_fork_prepare(void);
 void hak_legacy_fork_release(void);

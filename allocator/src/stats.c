@@ -1,13 +1,13 @@
 /* stats.c: counter totals and the dumps (see stats.h).
  *
  * The seed's statistics never appeared for three reasons, each handled here: no shutdown hook
- * (a destructor dumps at exit), thread-local counters lost at thread exit (heap.c merges a
- * thread's counters into the global ones when it exits, and the dump adds the live threads'),
+ * (a destructor dumps at exit), thread-local counters lost at thread exit (a thread's counters
+ * are merged into the global ones when it exits, and the dump adds the live threads'),
  * and early crashes (fatal signals dump before the default action runs). */
 #include "stats.h"
-#include "heap.h"
 #include "os.h"
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,9 @@ static const char *const counter_names[HAK_NCOUNTERS] = {
 static bool counter_is_global(int i)
 {
     switch (i) {
+    case HAK_C_heaps_created:
+    case HAK_C_heaps_reused:
+    case HAK_C_heap_drains:
     case HAK_C_slabs_created:
     case HAK_C_slabs_returned:
     case HAK_C_superslabs_mapped:
@@ -64,11 +67,69 @@ static bool counter_is_fast_path(int i)
     }
 }
 
+/* Live threads' counters, linked through a node in each thread's TLS. */
+typedef struct stats_thread {
+    struct stats_thread *next, *prev;
+    const hak_counters *counters;
+} stats_thread;
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static stats_thread *threads;
+static __thread stats_thread tls_thread;
+static __thread bool tls_registered;
+
+void hak_stats_thread_attach(void)
+{
+    if (tls_registered) return;
+    pthread_mutex_lock(&threads_lock);
+    tls_thread.counters = &hak_tls_counters;
+    tls_thread.prev = NULL;
+    tls_thread.next = threads;
+    if (threads) threads->prev = &tls_thread;
+    threads = &tls_thread;
+    tls_registered = true;
+    pthread_mutex_unlock(&threads_lock);
+}
+
+void hak_stats_thread_exit(void)
+{
+    if (!tls_registered) return;
+    pthread_mutex_lock(&threads_lock);
+    if (tls_thread.prev)
+        tls_thread.prev->next = tls_thread.next;
+    else
+        threads = tls_thread.next;
+    if (tls_thread.next) tls_thread.next->prev = tls_thread.prev;
+    tls_registered = false;
+    for (int i = 0; i < HAK_NCOUNTERS; i++) {
+        uint64_t v = atomic_load_explicit(&hak_tls_counters.v[i], memory_order_relaxed);
+        if (v) hak_gstat_add(i, v);
+        atomic_store_explicit(&hak_tls_counters.v[i], 0, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&threads_lock);
+}
+
+void hak_stats_fork_prepare(void)
+{
+    pthread_mutex_lock(&threads_lock);
+}
+
+void hak_stats_fork_release(void)
+{
+    pthread_mutex_unlock(&threads_lock);
+}
+
+/* Not blocking (signal handlers): live threads are skipped when the registry lock is taken. */
 static void stats_sum(uint64_t *out, bool blocking)
 {
     for (int i = 0; i < HAK_NCOUNTERS; i++)
         out[i] = atomic_load_explicit(&gstats[i], memory_order_relaxed);
-    hak_heaps_sum_counters(out, blocking);
+    if (blocking ? pthread_mutex_lock(&threads_lock) == 0
+                 : pthread_mutex_trylock(&threads_lock) == 0) {
+        for (const stats_thread *t = threads; t; t = t->next)
+            for (int i = 0; i < HAK_NCOUNTERS; i++)
+                out[i] += atomic_load_explicit(&t->counters->v[i], memory_order_relaxed);
+        pthread_mutex_unlock(&threads_lock);
+    }
     /* The OS layer keeps its own counters (it calls nothing above it). */
     hak_os_stats os;
     hak_os_stats_get(&os);

@@ -1,17 +1,22 @@
 /* superslab.h: a SuperSlab is a 2 MiB-aligned region cut into slabs: 32 x 64 KiB for tiny
  * classes, 4 x 512 KiB for mid ones. The header (first pages) holds the slab descriptors, so
- * any block finds its slab and class with a mask and a shift: no global lookup.
- * Owns the SuperSlab pool (one lock): slab hand-out and return, decommit of empty slabs, and
- * unmapping of empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP. Calls slab.h, segmap.h, os.h.
+ * any block finds its slab, owner and class with a mask, a shift and one load: no global lookup.
+ * Owns the SuperSlab arenas: slab hand-out and return, decommit of free slabs, unmapping of
+ * empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP. Calls slab.h, segmap.h, os.h.
  *
+ * SuperSlabs belong to one of HAK_SS_ARENAS arenas, each with its own lock; a heap takes its
+ * slabs from its own arena (any thread returns a slab to the arena of its SuperSlab). No
+ * system call is made with an arena lock held: slabs being decommitted are taken out of the
+ * free mask first, SuperSlabs to unmap out of the lists.
  * Returned slabs are "dirty" (still committed) and are the first ones handed out again, so
  * committed memory is reused before fresh pages are touched: RSS grows only when no dirty slab
- * of the needed size is left. When the dirty slabs exceed HAK_SS_DIRTY_MIN_BYTES and half the
- * peak memory ever in slabs, one sweep decommits them, adjacent slabs in one madvise. Every
- * madvise in a threaded process costs a TLB shootdown on all CPUs, so batching matters more
- * than promptness; a budget that follows the peak (not the memory in use, which falls while a
- * heap is freed wholesale) keeps such a heap from sweeping SuperSlabs that are about to empty
- * anyway (an empty one is unmapped, or decommitted whole, at once). */
+ * of the needed size is left. Dirty slabs go back to the OS after PURGE_DELAY_MS without being
+ * reused (checked on slow paths: hak_ss_purge_tick), or at once when an arena's dirty slabs
+ * exceed HAK_SS_DIRTY_MIN_BYTES and half the peak memory it ever had in slabs; adjacent slabs
+ * go in one madvise. Every madvise in a threaded process costs a TLB shootdown on all CPUs, so
+ * batching matters more than promptness; a budget that follows the peak (not the memory in use,
+ * which falls while a heap is freed wholesale) keeps such a heap from sweeping SuperSlabs that
+ * are about to empty anyway (one that empties is unmapped beyond EMPTY_SUPERSLAB_KEEP). */
 #ifndef HAKMEM_SUPERSLAB_H
 #define HAKMEM_SUPERSLAB_H
 
@@ -22,17 +27,32 @@
 #define HAK_SS_KINDS 2                           /* tiny (64 KiB slabs), mid (512 KiB slabs) */
 #define HAK_SS_MAGIC 0x48414b53u                 /* "HAKS" */
 #define HAK_SS_DIRTY_MIN_BYTES ((size_t)1 << 20) /* dirty slabs always allowed before a sweep */
+#define HAK_SS_ARENAS 8
+
+/* A slab's owner and class in one word: the owner heap's address (64-byte aligned, or the
+ * legacy path's tag) | the class. One load tells free() both whose slab a block is and its
+ * class. There is one word per 8 KiB granule of the SuperSlab (a tiny slab has 8, a mid one
+ * 64), so the word of any address is found with a constant shift, whatever the slab size; the
+ * granules of the header and of free slabs hold 0, which free() reads as "not a block". */
+#define HAK_SLAB_META_CLS ((uintptr_t)63)
+#define HAK_SS_GRANULE_SHIFT 13
+#define HAK_SS_GRANULES (HAK_SEG_SIZE >> HAK_SS_GRANULE_SHIFT)
 
 typedef struct hak_superslab {
-    /* Read by every free(): the shift and the class of each slab, in one cache line. */
+    /* Read-mostly, read by every free(): written when a slab is handed out or given back. At
+     * offset 0, so free() indexes it from the SuperSlab's address with no displacement. */
+    _Atomic uintptr_t meta[HAK_SS_GRANULES];
     uint32_t magic;
     uint8_t slab_shift;
     uint8_t nslabs;
     uint8_t kind; /* 0: tiny, 1: mid */
-    uint8_t slab_cls[HAK_SS_MAX_SLABS];
-    /* Pool bookkeeping, under the pool lock. */
-    _Alignas(64) uint32_t free_mask; /* bit i: slab i is free */
+    uint8_t arena;
+    /* Arena bookkeeping, under the arena lock. */
+    _Alignas(64) uint32_t free_mask; /* bit i: slab i is free and can be handed out */
     uint32_t dirty_mask;             /* bit i: slab i is free but its pages are still committed */
+    uint32_t purging_mask;           /* bit i: slab i is being decommitted (not in free_mask) */
+    bool empty_kept;                 /* counted among the EMPTY_SUPERSLAB_KEEP kept empty */
+    uint64_t dirty_since_ms;         /* when dirty_mask last went from 0 to non-zero */
     struct hak_superslab *next, *prev;
     hak_slab slabs[HAK_SS_MAX_SLABS];
 #if !HAKMEM_BUILD_RELEASE
@@ -41,7 +61,8 @@ typedef struct hak_superslab {
 #endif
 } hak_superslab;
 
-#define HAK_SS_HDR_SIZE hak_align_up(sizeof(hak_superslab), HAK_PAGE)
+/* Whole granules, so no granule holds both header bytes and blocks. */
+#define HAK_SS_HDR_SIZE hak_align_up(sizeof(hak_superslab), (size_t)1 << HAK_SS_GRANULE_SHIFT)
 
 HAK_INLINE hak_superslab *hak_ss_of(const void *p)
 {
@@ -51,20 +72,50 @@ HAK_INLINE unsigned hak_ss_slab_index(const hak_superslab *ss, const void *p)
 {
     return (unsigned)(((uintptr_t)p & HAK_SEG_MASK) >> ss->slab_shift);
 }
+/* The meta word of the granule holding p (p inside a SuperSlab): the owner | class of its
+ * slab, or 0 when no block can be there. */
+HAK_INLINE uintptr_t hak_ss_meta_of(const void *p)
+{
+    const hak_superslab *ss = hak_ss_of(p);
+    return atomic_load_explicit(&ss->meta[((uintptr_t)p & HAK_SEG_MASK) >> HAK_SS_GRANULE_SHIFT],
+                                memory_order_relaxed);
+}
 HAK_INLINE hak_slab *hak_slab_of(const void *p)
 {
     hak_superslab *ss = hak_ss_of(p);
     return &ss->slabs[hak_ss_slab_index(ss, p)];
 }
+HAK_INLINE uintptr_t hak_slab_meta(const hak_slab *s)
+{
+    return hak_ss_meta_of(s->start);
+}
+/* The heap that owns s. Stable while the caller holds a block of s (the slab cannot be given
+ * back before every block has come home). */
+HAK_INLINE struct hak_heap *hak_slab_owner(const hak_slab *s)
+{
+    return (struct hak_heap *)(hak_slab_meta(s) & ~HAK_SLAB_META_CLS);
+}
 
-/* A fresh slab for class cls, state ACTIVE, owned by owner; NULL when the OS says no. */
-hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner);
-/* Gives an empty slab back: its pages are decommitted. */
+/* A fresh slab for class cls from arena (any number: taken modulo HAK_SS_ARENAS), state
+ * ACTIVE, owned by owner; NULL when the OS says no. */
+hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena);
+/* Gives an empty slab back to its arena, dirty. */
 void hak_ss_release(hak_slab *s);
-/* Unmaps every empty SuperSlab (hak_trim). */
+/* Slow paths call this: once dirty slabs have waited PURGE_DELAY_MS, they are decommitted
+ * (and empty SuperSlabs unmapped). One atomic load when nothing is due. */
+void hak_ss_purge_tick(void);
+/* Decommits every dirty slab and unmaps every empty SuperSlab (hak_trim). */
 void hak_ss_trim(void);
 
-/* fork(): the pool lock. */
+#if !HAKMEM_BUILD_RELEASE
+/* Debug builds: a live bit per block catches double frees and frees of interior pointers.
+ * mark_live: p was just handed out. check: aborts naming p unless it is a live block's start
+ * (clear: and marks it free). */
+void hak_ss_debug_mark_live(const void *p);
+void hak_ss_debug_check(const void *p, const char *what, bool clear);
+#endif
+
+/* fork(): every arena lock. */
 void hak_ss_lock(void);
 void hak_ss_unlock(void);
 

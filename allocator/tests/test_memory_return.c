@@ -8,6 +8,9 @@
  *     orphaned slabs);
  *   - be within the live bytes + 10% when only 90% was freed (a tenth of each size stays): an
  *     idle process ends near its live size.
+ * Small blocks idle too: 1 GiB of 64 B or 4 KiB blocks, those in 9 (or 4) of every 10 64 KiB
+ * (512 KiB) stretches of address space freed, then the idle wait and one block of a size not
+ * used before (so the allocator's slow path runs): RSS within the live bytes + 10%.
  * Nothing special is called (no hak_trim, no malloc_trim): the plain path must return the
  * memory by itself. Each case runs in a forked child under an address-space cap, so a leaking
  * allocator fails the case instead of eating the machine. */
@@ -107,10 +110,15 @@ static void *free_all(void *arg)
     return NULL;
 }
 
-static void idle_then_allocate_once(void)
+static void idle_wait(void)
 {
     struct timespec idle = {IDLE_WAIT_MS / 1000, (IDLE_WAIT_MS % 1000) * 1000000L};
     nanosleep(&idle, NULL);
+}
+
+static void idle_then_allocate_once(void)
+{
+    idle_wait();
     /* The largest size of the set: the slow path of its tier (the thread caches hold small
      * ones), where the allocator looks at the clock. */
     size_t n = sizes[0];
@@ -180,23 +188,34 @@ static int child(void *arg)
     return measure(a->how, a->report);
 }
 
-static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nset)
+/* Zeroed memory the child writes its report into and the parent reads. */
+static void *shared_report(size_t size)
 {
-    struct rss_report *rep =
-        mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *rep = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     assert_true(rep != MAP_FAILED);
-    memset(rep, 0, sizeof *rep);
-    struct child_arg a = {how, set, nset, rep};
+    return rep;
+}
+
+/* Runs fn(arg) in a forked child; fails the case unless it exits 0 in time. */
+static void run_child_or_fail(int (*fn)(void *), void *arg)
+{
     t_child_result r;
-    assert_int_equal(t_child_run(child, &a, CHILD_TIMEOUT_S, &r), 0);
-    struct rss_report got = *rep;
-    munmap(rep, sizeof *rep);
+    assert_int_equal(t_child_run(fn, arg, CHILD_TIMEOUT_S, &r), 0);
     if (r.timed_out || !r.exited || r.exit_code != 0)
         fail_msg("child %s %d; stderr:\n%s",
                  r.timed_out  ? "timed out"
                  : r.signaled ? "signal"
                               : "exit",
                  r.signaled ? r.sig : r.exit_code, r.err);
+}
+
+static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nset)
+{
+    struct rss_report *rep = shared_report(sizeof *rep);
+    struct child_arg a = {how, set, nset, rep};
+    run_child_or_fail(child, &a);
+    struct rss_report got = *rep;
+    munmap(rep, sizeof *rep);
     size_t grown = got.peak - got.baseline;
     size_t kept = got.after > got.baseline ? got.after - got.baseline : 0;
     print_message("%zu blocks: RSS baseline %zu MiB, peak %zu MiB, after free %zu MiB "
@@ -216,6 +235,79 @@ static void expect_rss_returns(enum how_freed how, const size_t *set, size_t nse
         fail_msg("RSS kept %zu MiB of a %zu MiB increase after freeing everything (limit 10%%)",
                  kept >> 20, grown >> 20);
     }
+}
+
+/* An idle case of small blocks: one size; those whose address has (p >> stretch_shift) % 10
+ * below freed_of_10 are freed; after the wait, one block of other_size. */
+struct idle_case {
+    size_t size;
+    unsigned stretch_shift;
+    unsigned freed_of_10;
+    size_t other_size;
+};
+
+struct idle_report {
+    size_t baseline, peak, before_wait, after;
+    size_t live;
+};
+
+struct idle_arg {
+    const struct idle_case *c;
+    struct idle_report *report;
+};
+
+static int measure_idle(void *arg)
+{
+    const struct idle_case *c = ((struct idle_arg *)arg)->c;
+    struct idle_report *out = ((struct idle_arg *)arg)->report;
+    if (cap_address_space() != 0) return 10;
+    size_t count = TOTAL_BYTES / c->size;
+    void **ptrs = mmap(NULL, count * sizeof *ptrs, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (ptrs == MAP_FAILED) return 11;
+    out->baseline = t_rss_bytes();
+    for (size_t i = 0; i < count; i++) {
+        char *p = T_MALLOC(c->size);
+        if (p == NULL) return 13;
+        memset(p, (int)i, c->size);
+        ptrs[i] = p;
+    }
+    out->peak = t_rss_bytes();
+    for (size_t i = 0; i < count; i++) {
+        if (((uintptr_t)ptrs[i] >> c->stretch_shift) % 10 < c->freed_of_10)
+            T_FREE(ptrs[i]);
+        else
+            out->live += T_USABLE_SIZE(ptrs[i]);
+    }
+    out->before_wait = t_rss_bytes();
+    idle_wait();
+    char *one = T_MALLOC(c->other_size);
+    if (one == NULL) return 13;
+    one[0] = 1;
+    out->live += T_USABLE_SIZE(one);
+    out->after = t_rss_bytes();
+    return 0;
+}
+
+static void expect_idle_rss_near_live(const struct idle_case *c)
+{
+    struct idle_report *rep = shared_report(sizeof *rep);
+    struct idle_arg a = {c, rep};
+    run_child_or_fail(measure_idle, &a);
+    struct idle_report got = *rep;
+    munmap(rep, sizeof *rep);
+    size_t resident = got.after > got.baseline ? got.after - got.baseline : 0;
+    print_message("%zu-byte blocks, %u0%% freed: RSS +%zu MiB at the peak, +%zu MiB after the "
+                  "frees, +%zu MiB after %d ms idle and one more malloc; live %zu MiB\n",
+                  c->size, c->freed_of_10, (got.peak - got.baseline) >> 20,
+                  (got.before_wait - got.baseline) >> 20, resident >> 20, IDLE_WAIT_MS,
+                  got.live >> 20);
+    if (got.peak - got.baseline < TOTAL_BYTES / 2)
+        fail_msg("RSS grew by only %zu MiB for 1 GiB of blocks: the measurement is wrong",
+                 (got.peak - got.baseline) >> 20);
+    if (resident > got.live + got.live / 10)
+        fail_msg("RSS is %zu MiB over the baseline after idling, for %zu MiB live (limit +10%%)",
+                 resident >> 20, got.live >> 20);
 }
 
 #ifdef T_EXPECT_HAKMEM
@@ -269,6 +361,27 @@ static void idle_rss_is_near_live_size_after_freeing_90_percent_of_large_blocks(
     expect_rss_returns(NINE_TENTHS_FREED, large_sizes, COUNT(large_sizes));
 }
 
+static void idle_rss_falls_to_live_after_freeing_90_percent_of_tiny_blocks(void **state)
+{
+    (void)state;
+    static const struct idle_case c = {64, 16, 9, 3000};
+    expect_idle_rss_near_live(&c);
+}
+
+static void idle_rss_falls_to_live_after_freeing_40_percent_of_tiny_blocks(void **state)
+{
+    (void)state;
+    static const struct idle_case c = {64, 16, 4, 3000};
+    expect_idle_rss_near_live(&c);
+}
+
+static void idle_rss_falls_to_live_after_freeing_90_percent_of_mid_blocks(void **state)
+{
+    (void)state;
+    static const struct idle_case c = {4096, 19, 9, 100};
+    expect_idle_rss_near_live(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +395,9 @@ int main(void)
         cmocka_unit_test(rss_drops_90_percent_after_freeing_1gib_of_large_blocks),
         cmocka_unit_test(idle_rss_is_near_live_size_after_freeing_90_percent_of_page_runs),
         cmocka_unit_test(idle_rss_is_near_live_size_after_freeing_90_percent_of_large_blocks),
+        cmocka_unit_test(idle_rss_falls_to_live_after_freeing_90_percent_of_tiny_blocks),
+        cmocka_unit_test(idle_rss_falls_to_live_after_freeing_40_percent_of_tiny_blocks),
+        cmocka_unit_test(idle_rss_falls_to_live_after_freeing_90_percent_of_mid_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

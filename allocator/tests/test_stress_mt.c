@@ -2,11 +2,11 @@
  * derived from (owner, size, seq), and swap them into a shared exchange of mutex-guarded slots;
  * the block a thread takes out (usually another thread's, often a dead thread's) is verified and
  * freed (sometimes after a realloc). Workers are created and joined on a rolling basis, so slabs of
- * exited threads must be adopted and remote frees to them drained. Ends with every block verified
- * and freed; linked with hakmem (-DT_LINKS_HAKMEM) and counters compiled in, the counters must also
- * show that remote frees and slab adoption really happened. Usage: test_stress_mt [SCALE]   (SCALE
- * multiplies the thread count; default 1) Exit 0 on success, 1 on a corrupted block or a failed
- * allocation. */
+ * exited threads must be taken over (their heaps reused) and remote frees to them drained. Ends
+ * with every block verified and freed; linked with hakmem (-DT_LINKS_HAKMEM) and counters compiled
+ * in, the counters must also show that remote frees and heap reuse really happened. Usage:
+ * test_stress_mt [SCALE]   (SCALE multiplies the thread count; default 1) Exit 0 on success, 1 on a
+ * corrupted block or a failed allocation. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -219,17 +219,17 @@ int main(int argc, char **argv)
     hak_stats st;
     hak_stats_get(&st);
     printf("malloc_calls=%llu remote_frees_pushed=%llu remote_frees_drained=%llu "
-           "slabs_adopted=%llu\n",
+           "heaps_reused=%llu\n",
            (unsigned long long)st.malloc_calls, (unsigned long long)st.remote_frees_pushed,
-           (unsigned long long)st.remote_frees_drained, (unsigned long long)st.slabs_adopted);
+           (unsigned long long)st.remote_frees_drained, (unsigned long long)st.heaps_reused);
     if (st.malloc_calls == 0) {
-        printf("counters are compiled out (HAKMEM_COUNTERS=0): remote frees and adoption not "
+        printf("counters are compiled out (HAKMEM_COUNTERS=0): remote frees and heap reuse not "
                "checked\n");
-    } else if (st.remote_frees_pushed == 0 || st.slabs_adopted == 0) {
+    } else if (st.remote_frees_pushed == 0 || st.heaps_reused == 0) {
         fprintf(stderr,
                 "blocks of exited threads were freed remotely, yet remote_frees_pushed=%llu "
-                "slabs_adopted=%llu\n",
-                (unsigned long long)st.remote_frees_pushed, (unsigned long long)st.slabs_adopted);
+                "heaps_reused=%llu\n",
+                (unsigned long long)st.remote_frees_pushed, (unsigned long long)st.heaps_reused);
         return 1;
     }
 #endif

@@ -11,9 +11,9 @@
 static int is_per_op_counter(const char *name)
 {
     static const char *const structural[] = {
-        "slabs_adopted",       "slabs_created",    "slabs_returned", "superslabs_mapped",
-        "superslabs_returned", "mmap_calls",       "munmap_calls",   "madvise_calls",
-        "bytes_mapped",        "peak_bytes_mapped"};
+        "heaps_created",     "heaps_reused",        "slabs_created",    "slabs_returned",
+        "superslabs_mapped", "superslabs_returned", "mmap_calls",       "munmap_calls",
+        "madvise_calls",     "bytes_mapped",        "peak_bytes_mapped"};
     for (size_t i = 0; i < sizeof structural / sizeof structural[0]; i++)
         if (strcmp(name, structural[i]) == 0) return 0;
     return 1;
