@@ -12,11 +12,16 @@ HARNESS_OBJS := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS)) \
 
 all: hakbench
 
-# The schema travels inside the binary as a C string made from schema.sql.
+# The schema travels inside the binary as C strings made from schema.sql: the whole file
+# (hakbench_schema_sql) and each migration, the file from its "-- version N:" line on
+# (hakbench_schema_vN_sql).
+SCHEMA_C_STRING = sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/'
 $(BUILD)/harness/schema_sql.c: harness/store/schema.sql
 	@mkdir -p $(@D)
 	@{ echo '/* generated from harness/store/schema.sql */'; echo 'const char hakbench_schema_sql[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+	  $(SCHEMA_C_STRING) $<; echo ';'; \
+	  echo 'const char hakbench_schema_v2_sql[] ='; \
+	  sed -n '/^-- version 2:/,$$p' $< | $(SCHEMA_C_STRING); echo ';'; } > $@
 
 # The revision hakbench is built from, for --version: the commit, "-dirty" with local changes.
 # Rewritten only when it changes, so an unchanged tree relinks nothing.

@@ -1,9 +1,10 @@
 /* A measuring session: builds every variant, then runs every workload under every variant in
  * randomized interleaved blocks (A B / B A ...) after discarded warm-up runs, one transaction per
  * run, with progress on stderr. With two variants, a workload whose comparison is inconclusive
- * gets more blocks, up to a budget (one at a time, or all at once: extend_once). Optionally one
- * extra 'counters' run per variant and workload with HAKMEM_STATS_FILE for the allocator's
- * counters. Used by run, calibrate, bisect, nightly. */
+ * gets more blocks, up to a budget (one at a time, or all at once: extend_once). Optionally
+ * 'counters' runs per variant and workload with HAKMEM_STATS_FILE for the allocator's counters
+ * (interleaved, three by default, so that their spread shows), and profiles of A and B where
+ * they differ (run/profile.h). Used by run, calibrate, bisect, nightly. */
 #ifndef HAKBENCH_SESSION_H
 #define HAKBENCH_SESSION_H
 
@@ -25,7 +26,11 @@ typedef struct {
                           * up to max_runs at once (two looks at the verdict in all);
                           * 0: one block at a time, re-checked after each */
     int quick;           /* quick args from workloads.conf */
-    int counters;        /* 1: one extra counters run per hakmem variant and workload */
+    int counters;        /* 1: counters runs per hakmem variant and workload */
+    int counters_runs;   /* counters runs of each (default 3: their spread is the noise) */
+    int profile;         /* 1: after the measured runs, profiles of A and B (the first two
+                          * variants) on each workload whose verdict is not equivalent:
+                          * perf record, and callgrind for single-threaded workloads */
     int pin;             /* 1: pin each run to a CPU */
     int instructions;    /* 1: --metric instructions (single-threaded workloads) */
     double time_limit_s; /* per run (default 120) */
