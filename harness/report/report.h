@@ -13,6 +13,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/counters.h"
+#include "analysis/profile_diff.h"
 #include "analysis/run_summary.h"
 #include "store/builds.h"
 #include "store/runs.h"
@@ -35,6 +36,15 @@ typedef counter_change report_counter;
  * example (store/runs.h). */
 typedef store_failure report_failure;
 
+/* A's and B's profiles of one workload side by side (analysis/profile_diff.h): perf samples,
+ * and callgrind instructions for single-threaded workloads. */
+typedef struct {
+    int has_perf, has_callgrind;
+    profile_diff perf, callgrind;
+    double samples_a, samples_b;     /* perf samples of A's and B's profiling runs */
+    char args_a[1024], args_b[1024]; /* perf's command lines */
+} report_profile;
+
 typedef struct {
     store_session session; /* with its machine */
 
@@ -51,6 +61,8 @@ typedef struct {
     int *ncounters;
     report_counter **perf; /* per workload, perf stat events */
     int *nperf;
+    report_profile *profiles; /* per workload */
+    int nprofiled;            /* workloads with a profile of A and of B */
     report_failure *failures;
     rss_growth *growth; /* per failure: how its example run's RSS grew */
     int nfailures;

@@ -1,6 +1,7 @@
 /* Shared by the session report's writers. Calls go one way: session_markdown.c (layout,
  * evidence tables) -> session_advice.c (TL;DR, severity, ranked next steps, reproduce commands)
- * -> session_view.c (reading a report_data). Not for other modules: they use report.h. */
+ * and session_profile.c (where the time goes) -> session_view.c (reading a report_data). Not for
+ * other modules: they use report.h. */
 #ifndef HAKBENCH_REPORT_INTERNAL_H
 #define HAKBENCH_REPORT_INTERNAL_H
 
@@ -14,6 +15,10 @@ const report_variant *report_a(const report_data *r);
 const report_variant *report_b(const report_data *r);
 const report_cell *report_cell_at(const report_data *r, int w, int v);
 void report_safe_name(char *dst, size_t len, const char *src);
+/* The file name of a path, for links beside the report. */
+const char *report_base_name(const char *path);
+/* out_path without its ".md": plots are named <stem>-<what>.png beside the report. */
+void report_plot_stem(char *dst, size_t len, const char *out_path);
 /* What the runs did: "were killed for exceeding the memory cap", "crashed (SIGSEGV, signal
  * 11)", ... */
 void report_outcome_text(char *buf, size_t len, const report_failure *f);
@@ -42,5 +47,13 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v);
 void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
                              const report_options *o);
 void report_write_reproduce(FILE *f, const report_data *r, const report_options *o);
+
+/* session_profile.c */
+/* "On tiny_hot, hak_spin (inline in hak_malloc) 0.0% → 34.5% (+34.5 pts) of the samples
+ * carries the change; then ..." for a workload with profiles. */
+void report_write_profile_sentence(FILE *f, const report_data *r, int w);
+/* The profiles of every profiled workload: sentence, function table, chains, flame graph
+ * (written beside the report), callgrind table; or why there are none. */
+void report_write_profiles(FILE *f, const report_data *r, const report_options *o);
 
 #endif

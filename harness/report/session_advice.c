@@ -40,12 +40,14 @@ const char *report_severity(const report_data *r, report_verdict v)
     }
 }
 
-/* The first counter of workload w that moved by REPORT_COUNTER_NOTABLE or more. Counters are
- * sorted by change, those of both variants before those of one, so it is the workload's best. */
+/* The first counter of workload w that both builds count and that moved by
+ * REPORT_COUNTER_NOTABLE or more, beyond the spread of its runs. Counters are sorted by change,
+ * two-sided ones first, so it is the workload's best. */
 static const report_counter *notable_counter(const report_data *r, int w)
 {
     for (int i = 0; i < r->ncounters[w]; i++) {
         const report_counter *c = &r->counters[w][i];
+        if (c->one_sided || !c->beyond_spread) continue;
         /* A rare event (mid_allocs once per 40000 operations) cannot explain a throughput
          * change, however much its count moved. */
         if (c->per_op && fmax(c->a, c->b) < REPORT_COUNTER_MIN_RATE) continue;
@@ -65,10 +67,15 @@ void report_write_counter_change(FILE *f, const report_counter *c, const char *w
     const char *unit = c->per_op ? " per operation" : "";
     if (c->a > 0 && c->b > 0) {
         md_times(x, sizeof x, c->b / c->a);
-        fprintf(f, ": %s%s (%s → %s)", x, unit, a, b);
+        fprintf(f, ": %s%s (%s → %s", x, unit, a, b);
     } else {
-        fprintf(f, ": only in %s (%s → %s%s)", c->a > 0 ? "A" : "B", a, b, unit);
+        fprintf(f, ": %s → %s%s (", a, b, unit);
     }
+    if (c->beyond_spread)
+        fprintf(f, "%smedians of %d and %d runs whose ranges do not overlap)",
+                c->a > 0 && c->b > 0 ? ", " : "", c->n_a, c->n_b);
+    else
+        fprintf(f, "%s)", c->a > 0 && c->b > 0 ? "" : "medians");
 }
 
 void report_top_counter(const report_data *r, const report_counter **top, int *workload)
@@ -84,8 +91,7 @@ void report_top_counter(const report_data *r, const report_counter **top, int *w
     for (int w = 0; w < r->nworkloads; w++) {
         const report_counter *c = notable_counter(r, w);
         if (!c) continue;
-        if (!*top || (isinf((*top)->score) && !isinf(c->score)) ||
-            (isinf(c->score) == isinf((*top)->score) && c->score > (*top)->score)) {
+        if (!*top || c->score > (*top)->score) {
             *top = c;
             *workload = w;
         }

@@ -37,6 +37,19 @@ void report_safe_name(char *dst, size_t len, const char *src)
     dst[i] = '\0';
 }
 
+const char *report_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+void report_plot_stem(char *dst, size_t len, const char *out_path)
+{
+    size_t n = strlen(out_path);
+    if (n > 3 && strcmp(out_path + n - 3, ".md") == 0) n -= 3;
+    snprintf(dst, len, "%.*s", (int)n, out_path);
+}
+
 const char *report_signal_name(int sig)
 {
     static const struct {

@@ -293,7 +293,8 @@ int profile_run(const measure_ctx *ctx, const measure_job *job, profile_tool too
         char *script[] = {"perf", "script", "-i", data, "-F", "comm,ip,sym,dso", NULL};
         text = helper_output(script, text_file);
     } else {
-        char *annotate[] = {"callgrind_annotate", "--inclusive=no", "--threshold=100", data, NULL};
+        char *annotate[] = {"callgrind_annotate", "--inclusive=no", "--threshold=100",
+                            "--auto=no", data, NULL};
         text = helper_output(annotate, text_file);
     }
     unlink(data);
