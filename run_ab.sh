@@ -13,8 +13,9 @@ usage() {
 usage: ./run_ab.sh [options] [A] [B]
 
 Compares allocator variant B against A and writes a markdown report (with gnuplot plots
-beside it): verdict, TL;DR, per-workload results with 95% intervals, memory, the allocator
-counters that moved most, failures, ranked next steps, reproduce commands, environment.
+beside it): verdict, TL;DR, per-workload results with 95% intervals, memory, where the time
+goes (profiles, flame graphs) and the allocator counters that moved most, failures, ranked next
+steps, reproduce commands, environment.
 
   A, B               variant specs as hakbench takes them: NAME (harness/spec/variants.conf),
                      REV (the default build at a git revision) or REV@NAME, e.g.
@@ -32,6 +33,9 @@ counters that moved most, failures, ranked next steps, reproduce commands, envir
   --mem-limit MB     memory cap of each run; above it the run is killed and recorded as
                      'oom' (default: hakbench's 2048 MB; with --quick 256 MB, so that a leak
                      shows within the short runs: quick workloads peak below 30 MB)
+  --no-profile       skip the profiles: by default A and B are profiled after the measured
+                     runs on every workload where they are not equivalent (perf record with
+                     call graphs, callgrind on single-threaded workloads: about 5-30 s each)
   --peers            also run glibc (system), jemalloc, mimalloc and tcmalloc in the same
                      session; the report adds a table of every workload as ratios to glibc
   -h, --help         this text
@@ -49,13 +53,14 @@ die() { # exit 2 with a message: the comparison could not be made
   exit 2
 }
 
-quick=0 runs="" workloads="" mem_limit="" db=results/hakmem.db out="" peers=0
+quick=0 runs="" workloads="" mem_limit="" db=results/hakmem.db out="" peers=0 profile=1
 specs=()
 while [ $# -gt 0 ]; do
   case $1 in
     -h|--help) usage; exit 0 ;;
     --quick) quick=1 ;;
     --peers) peers=1 ;;
+    --no-profile) profile=0 ;;
     --runs|--workloads|--db|--out|--mem-limit)
       [ $# -ge 2 ] || die "$1 needs a value (see --help)"
       case $1 in
@@ -145,6 +150,7 @@ if [ $peers -eq 1 ]; then
 fi
 run_args=(run --variants "$variants" --workloads "$workloads" --db "$db")
 [ $quick -eq 1 ] && run_args+=(--quick)
+[ $profile -eq 1 ] && run_args+=(--profile)
 # Inconclusive workloads get more runs: up to 3x in quick mode (its runs are short, and a rank
 # test needs 6 or more pairs to reach p < 0.05), 2x in full mode so that the default session
 # stays within 10 minutes on 2 cores.

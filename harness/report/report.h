@@ -87,7 +87,7 @@ int report_load_runs(store *db, int64_t session_id, report_data *r, char *err, s
 void report_free(report_data *r);
 
 /* The session's verdict for B against A: failed (a run of A or B failed, or a build) before
- * regression before inconclusive before improvement before equivalent. */
+ * regression before improvement before inconclusive before equivalent. */
 report_verdict report_overall(const report_data *r);
 const char *report_verdict_title(report_verdict v);
 

@@ -25,6 +25,25 @@ void report_outcome_text(char *buf, size_t len, const report_failure *f);
 /* "SIGSEGV" for 11, "signal" for one without a name here. */
 const char *report_signal_name(int sig);
 
+/* Verdicts are read through these calls only, so that the decision procedure of analysis/
+ * (its comparison struct and verdicts) can change in one place. */
+/* The comparison of A and B on workload w; NULL when they were not compared there. */
+const comparison *report_cmp(const report_data *r, int w);
+/* 1 when A and B were compared on w with verdict v. */
+int report_verdict_is(const report_data *r, int w, verdict_t v);
+/* 1 when compared with ok runs of both: the change and its interval mean something. */
+int report_has_numbers(const report_data *r, int w);
+
+/* A memory verdict of B against A on one workload. */
+typedef struct {
+    const char *what;   /* "peak RSS" | "RSS after free" */
+    int regression;     /* 1: B holds more memory (a memory regression), 0: less */
+    double a_kb, b_kb;  /* A's and B's medians */
+} report_memory;
+/* The memory verdicts of workload w (at most 2), as the TL;DR ranks them. Until analysis/
+ * gives paired memory verdicts, a verdict is a median 1.5x and 1 MiB apart. */
+int report_memory_verdicts(const report_data *r, int w, report_memory out[2]);
+
 /* session_advice.c */
 /* "high" (failures, or a regression of 10% or more), "medium", "low" or "none". */
 const char *report_severity(const report_data *r, report_verdict v);
@@ -43,6 +62,10 @@ void report_top_counter(const report_data *r, const report_counter **top, int *w
  * operation)". */
 void report_write_counter_change(FILE *f, const report_counter *c, const char *workload);
 
+/* The title's finding: the strongest change first ("+17.8% on tiny_hot, no regression",
+ * "−20.3% on larson (regression)", "peak RSS 15× on larson (memory regression); 3 of 3
+ * workloads failed"), or the verdict when nothing was decided. */
+void report_write_headline(FILE *f, const report_data *r, report_verdict v);
 void report_write_tldr(FILE *f, const report_data *r, report_verdict v);
 void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
                              const report_options *o);

@@ -1,6 +1,11 @@
-/* The judgment part of a report: severity, the TL;DR (biggest finding first, in numbers), the
+/* The judgment part of a report: severity, the title's finding, the TL;DR (the largest
+ * practically significant changes first, memory included, then failures, in numbers), the
  * ranked next steps with their expected outcomes, and the commands that reproduce the session.
- * Every figure is read from the report_data; nothing here measures or guesses a number. */
+ * Every figure is read from the report_data; nothing here measures or guesses a number.
+ *
+ * A next step's expected outcome says what its commands print when they do what the step says:
+ * "prints `TEXT`" (or "print `TEXT`"); harness/commands/tests/test_run_ab.sh runs every step of
+ * its reports and checks that each exits 0 and prints TEXT. */
 #include "report/report_internal.h"
 
 #include <math.h>
@@ -17,8 +22,9 @@ static int headline_workload(const report_data *r)
     for (int pass = 0; pass < 2 && best < 0; pass++) {
         verdict_t want = pass == 0 ? VERDICT_REGRESSION : VERDICT_IMPROVEMENT;
         for (int w = 0; w < r->nworkloads; w++) {
-            if (!r->has_cmp[w] || r->cmp[w].verdict != want) continue;
-            if (best < 0 || fabs(r->cmp[w].change) > fabs(r->cmp[best].change)) best = w;
+            if (!report_verdict_is(r, w, want)) continue;
+            if (best < 0 || fabs(report_cmp(r, w)->change) > fabs(report_cmp(r, best)->change))
+                best = w;
         }
     }
     return best;
@@ -31,7 +37,7 @@ const char *report_severity(const report_data *r, report_verdict v)
         return "high";
     case REPORT_REGRESSION: {
         int w = headline_workload(r);
-        return (w >= 0 && r->cmp[w].change <= -0.10) ? "high" : "medium";
+        return (w >= 0 && report_cmp(r, w)->change <= -0.10) ? "high" : "medium";
     }
     case REPORT_INCONCLUSIVE:
         return "low";
@@ -90,17 +96,118 @@ void report_top_counter(const report_data *r, const report_counter **top, int *w
     }
     for (int w = 0; w < r->nworkloads; w++) {
         const report_counter *c = notable_counter(r, w);
-        if (!c) continue;
-        if (!*top || c->score > (*top)->score) {
+        if (c && (!*top || c->score > (*top)->score)) {
             *top = c;
             *workload = w;
         }
     }
 }
 
+/* A practically significant change: a throughput verdict beyond the noise band, or a memory
+ * verdict; ranked by the size of the change (|log| of the ratio). */
+typedef struct {
+    int w;
+    int memory; /* 0: throughput (r->cmp), 1: mem */
+    report_memory mem;
+    int worse; /* B is worse */
+    double size;
+} finding;
+
+static int cmp_finding(const void *x, const void *y)
+{
+    const finding *a = x, *b = y;
+    if (a->size != b->size) return a->size > b->size ? -1 : 1;
+    if (a->worse != b->worse) return a->worse ? -1 : 1;
+    return a->w - b->w;
+}
+
+/* Every finding of the session, largest first. *out malloc'ed; the count. */
+static int findings(const report_data *r, finding **out)
+{
+    *out = calloc((size_t)r->nworkloads * 3 + 1, sizeof **out);
+    if (!*out) return 0;
+    int n = 0;
+    for (int w = 0; w < r->nworkloads; w++) {
+        if (report_verdict_is(r, w, VERDICT_REGRESSION) ||
+            report_verdict_is(r, w, VERDICT_IMPROVEMENT)) {
+            double ch = report_cmp(r, w)->change;
+            (*out)[n++] = (finding){.w = w, .worse = ch < 0, .size = fabs(log1p(ch))};
+        }
+        report_memory m[2];
+        int nm = report_memory_verdicts(r, w, m);
+        for (int i = 0; i < nm; i++)
+            (*out)[n++] = (finding){.w = w,
+                                    .memory = 1,
+                                    .mem = m[i],
+                                    .worse = m[i].regression,
+                                    .size = fabs(log(m[i].b_kb / m[i].a_kb))};
+    }
+    qsort(*out, (size_t)n, sizeof **out, cmp_finding);
+    return n;
+}
+
+static int is_a_or_b(const report_data *r, const char *spec)
+{
+    return strcmp(spec, report_a(r)->spec) == 0 || strcmp(spec, report_b(r)->spec) == 0;
+}
+
+/* Workloads with a failed run of A or B, and builds of A or B that failed. */
+static int failed_workloads(const report_data *r)
+{
+    int n = 0;
+    for (int w = 0; w < r->nworkloads; w++) {
+        int failed = report_verdict_is(r, w, VERDICT_FAILED);
+        for (int i = 0; i < r->nfailures && !failed; i++)
+            failed = is_a_or_b(r, r->failures[i].variant) &&
+                     strcmp(r->failures[i].workload, r->workloads[w]) == 0;
+        n += failed;
+    }
+    return n;
+}
+
+/* "+17.8% on tiny_hot" or "peak RSS 15× on larson" */
+static void write_finding_short(FILE *f, const report_data *r, const finding *x)
+{
+    char buf[32];
+    if (x->memory) {
+        md_times(buf, sizeof buf, x->mem.b_kb / x->mem.a_kb);
+        fprintf(f, "%s %s on ", x->mem.what, buf);
+    } else {
+        md_pct(buf, sizeof buf, report_cmp(r, x->w)->change);
+        fprintf(f, "%s on ", buf);
+    }
+    md_cell(f, r->workloads[x->w]);
+}
+
+void report_write_headline(FILE *f, const report_data *r, report_verdict v)
+{
+    finding *all;
+    int n = findings(r, &all);
+    int failed = failed_workloads(r), compared = 0, regressions = 0;
+    for (int w = 0; w < r->nworkloads; w++)
+        compared += report_cmp(r, w) != NULL;
+    for (int i = 0; i < n; i++)
+        regressions += all[i].worse;
+    if (n > 0) {
+        write_finding_short(f, r, &all[0]);
+        if (all[0].worse)
+            fprintf(f, " (%s)", all[0].memory ? "memory regression" : "regression");
+        else if (regressions == 0 && failed == 0)
+            fprintf(f, ", no regression");
+        else if (regressions > 0)
+            fprintf(f, ", %d regression%s", regressions, regressions == 1 ? "" : "s");
+    } else {
+        fprintf(f, "%s", report_verdict_title(v));
+    }
+    if (failed)
+        fprintf(f, "%s%d of %d workloads failed", n > 0 ? "; " : ": ", failed,
+                compared > failed ? compared : r->nworkloads);
+    free(all);
+}
+
 static void write_change_sentence(FILE *f, const report_data *r, int w)
 {
-    const comparison *c = &r->cmp[w];
+    const comparison *c = report_cmp(r, w);
     char ma[32], mb[32], lo[32], hi[32], p[32];
     md_si(ma, sizeof ma, c->median_a);
     md_si(mb, sizeof mb, c->median_b);
@@ -117,36 +224,62 @@ static void write_change_sentence(FILE *f, const report_data *r, int w)
             p[0] == '<' ? "" : "= ", p);
 }
 
-static int is_a_or_b(const report_data *r, const char *spec)
+static void write_memory_sentence(FILE *f, const report_data *r, const finding *x)
 {
-    return strcmp(spec, report_a(r)->spec) == 0 || strcmp(spec, report_b(r)->spec) == 0;
+    char times[32], a[32], b[32];
+    md_times(times, sizeof times, x->mem.b_kb / x->mem.a_kb);
+    md_kib(a, sizeof a, x->mem.a_kb);
+    md_kib(b, sizeof b, x->mem.b_kb);
+    fprintf(f, "**Memory %s on ", x->mem.regression ? "regression" : "improvement");
+    md_cell(f, r->workloads[x->w]);
+    fprintf(f, ": %s %s** (median %s → %s%s)", x->mem.what, times, a, b,
+            strcmp(x->mem.what, "peak RSS") == 0 ? ", failed runs included" : "");
 }
+
+/* Findings beyond this many are summed up in one line. */
+#define TLDR_FINDINGS 5
 
 void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
 {
     fprintf(f, "## TL;DR\n\n");
-    int head = headline_workload(r);
-    if (head >= 0) {
+    finding *all;
+    int n = findings(r, &all);
+    for (int i = 0; i < n && i < TLDR_FINDINGS; i++) {
         fprintf(f, "- ");
-        write_change_sentence(f, r, head);
-        int others = 0;
-        for (int w = 0; w < r->nworkloads; w++) {
-            if (w == head || !r->has_cmp[w] || r->cmp[w].verdict != r->cmp[head].verdict) continue;
-            char ch[32];
-            md_pct(ch, sizeof ch, r->cmp[w].change);
-            fprintf(f, "%s ", others++ ? "," : "; also");
-            md_cell(f, r->workloads[w]);
-            fprintf(f, " %s", ch);
+        if (all[i].memory)
+            write_memory_sentence(f, r, &all[i]);
+        else
+            write_change_sentence(f, r, all[i].w);
+        if (!all[i].memory && r->profiles[all[i].w].has_perf) {
+            const profile_diff *d = &r->profiles[all[i].w].perf;
+            if (d->nfunctions > 0 && d->functions[0].change != 0) {
+                char name[256];
+                profile_frame_display(d->functions[0].name, name, sizeof name);
+                fprintf(f, "; the profile's largest change: ");
+                md_cell(f, name);
+                fprintf(f, " %.1f%% → %.1f%% of the samples", 100 * d->functions[0].a,
+                        100 * d->functions[0].b);
+            }
         }
         fprintf(f, ".\n");
-    } else {
+    }
+    if (n > TLDR_FINDINGS) {
+        fprintf(f, "- Also:");
+        for (int i = TLDR_FINDINGS; i < n; i++) {
+            fprintf(f, "%s ", i > TLDR_FINDINGS ? "," : "");
+            write_finding_short(f, r, &all[i]);
+        }
+        fprintf(f, ".\n");
+    }
+    if (n == 0) {
         int biggest = -1;
         for (int w = 0; w < r->nworkloads; w++)
-            if (r->has_cmp[w] && r->cmp[w].n_a > 0 && r->cmp[w].n_b > 0 &&
-                (biggest < 0 || fabs(r->cmp[w].change) > fabs(r->cmp[biggest].change)))
+            if (report_has_numbers(r, w) &&
+                (biggest < 0 ||
+                 fabs(report_cmp(r, w)->change) > fabs(report_cmp(r, biggest)->change)))
                 biggest = w;
         if (biggest >= 0) {
-            const comparison *c = &r->cmp[biggest];
+            const comparison *c = report_cmp(r, biggest);
             char ch[32], lo[32], hi[32];
             md_pct(ch, sizeof ch, c->change);
             md_pct(lo, sizeof lo, c->ci_lo);
@@ -159,28 +292,7 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
             fprintf(f, " (95%% CI %s … %s, %s).\n", lo, hi, verdict_name(c->verdict));
         }
     }
-
-    /* Memory: the workload where B's median peak RSS moved most against A's. */
-    int mem = -1;
-    double mem_x = 1.0;
-    for (int w = 0; w < r->nworkloads; w++) {
-        double x =
-            report_cell_at(r, w, r->b)->rss_median_kb / report_cell_at(r, w, r->a)->rss_median_kb;
-        if (isnan(x) || isinf(x) || x <= 0) continue;
-        if (fabs(log(x)) > fabs(log(mem_x))) {
-            mem = w;
-            mem_x = x;
-        }
-    }
-    if (mem >= 0 && (mem_x >= 1.5 || mem_x <= 1 / 1.5)) {
-        char x[32], a[32], b[32];
-        md_times(x, sizeof x, mem_x);
-        md_kib(a, sizeof a, report_cell_at(r, mem, r->a)->rss_median_kb);
-        md_kib(b, sizeof b, report_cell_at(r, mem, r->b)->rss_median_kb);
-        fprintf(f, "- Peak RSS %s %s on ", mem_x > 1 ? "grew" : "shrank to", x);
-        md_cell(f, r->workloads[mem]);
-        fprintf(f, " (median %s → %s).\n", a, b);
-    }
+    free(all);
 
     for (int i = 0; i < r->nfailures; i++) {
         const report_failure *fl = &r->failures[i];
@@ -193,10 +305,10 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
         md_cell(f, fl->workload);
         fprintf(f, " %s.\n", what);
     }
-    for (int v = 0; v < r->nvariants; v++) {
-        if (strcmp(r->variants[v].build_status, "build-failed") != 0) continue;
+    for (int v2 = 0; v2 < r->nvariants; v2++) {
+        if (strcmp(r->variants[v2].build_status, "build-failed") != 0) continue;
         fprintf(f, "- ");
-        md_cell(f, r->variants[v].spec);
+        md_cell(f, r->variants[v2].spec);
         fprintf(f, " failed to build (log in Failures).\n");
     }
 
@@ -211,13 +323,13 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
 
     int count[VERDICT_FAILED + 1] = {0}, compared = 0;
     for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w]) {
-            count[r->cmp[w].verdict]++;
+        if (report_cmp(r, w)) {
+            count[report_cmp(r, w)->verdict]++;
             compared++;
         }
     fprintf(f, "- Verdicts over %d workload%s:", compared, compared == 1 ? "" : "s");
-    static const verdict_t order[] = {VERDICT_FAILED, VERDICT_REGRESSION, VERDICT_INCONCLUSIVE,
-                                      VERDICT_IMPROVEMENT, VERDICT_EQUIVALENT};
+    static const verdict_t order[] = {VERDICT_FAILED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT,
+                                      VERDICT_INCONCLUSIVE, VERDICT_EQUIVALENT};
     for (size_t i = 0, first = 1; i < sizeof order / sizeof order[0]; i++) {
         if (count[order[i]] == 0) continue;
         fprintf(f, "%s %d %s", first ? "" : ",", count[order[i]], verdict_name(order[i]));
@@ -329,17 +441,30 @@ static int workload_index(const report_data *r, const char *name)
     return -1;
 }
 
+/* The commands that build a hakmem variant's library (nothing for a reference allocator) and
+ * run workload w under it with the session's arguments: they print its RESULT line. */
+static void write_run_commands(FILE *cmd, const report_data *r, int v, int w)
+{
+    const report_variant *x = &r->variants[v];
+    if (is_hakmem(x)) {
+        make_line(cmd, x, "libhakmem.so", 0);
+        fputc('\n', cmd);
+    }
+    run_line(cmd, x, report_cell_at(r, w, v)->args);
+}
+
 static void write_step_keep_a(steps *st, const report_data *r, int head)
 {
     const report_variant *a = report_a(r);
+    int w = head;
     step_begin(st);
     fprintf(st->what, "Keep A (");
     md_cell(st->what, a->spec);
     fprintf(st->what, "): do not ship B as it stands");
-    if (head >= 0 && r->cmp[head].verdict == VERDICT_REGRESSION) {
+    if (head >= 0 && report_verdict_is(r, head, VERDICT_REGRESSION)) {
         char ma[32], mb[32];
-        md_si(ma, sizeof ma, r->cmp[head].median_a);
-        md_si(mb, sizeof mb, r->cmp[head].median_b);
+        md_si(ma, sizeof ma, report_cmp(r, head)->median_a);
+        md_si(mb, sizeof mb, report_cmp(r, head)->median_b);
         fprintf(st->expect, "Restores %s %s on ", ma, report_unit(r));
         md_cell(st->expect, r->workloads[head]);
         fprintf(st->expect, " (B measured %s)", mb);
@@ -349,8 +474,9 @@ static void write_step_keep_a(steps *st, const report_data *r, int head)
         for (int i = 0; i < r->nfailures; i++) {
             const report_failure *fl = &r->failures[i];
             if (strcmp(fl->variant, report_b(r)->spec) != 0) continue;
-            int w = workload_index(r, fl->workload);
-            const report_cell *c = w >= 0 ? report_cell_at(r, w, r->a) : NULL;
+            int fw = workload_index(r, fl->workload);
+            const report_cell *c = fw >= 0 ? report_cell_at(r, fw, r->a) : NULL;
+            if (w < 0) w = fw;
             fprintf(st->expect, "%s A ran ", first ? "" : ";");
             md_cell(st->expect, fl->workload);
             fprintf(st->expect, " ok in %d of %d measured runs", c ? c->n_ok : 0,
@@ -359,12 +485,9 @@ static void write_step_keep_a(steps *st, const report_data *r, int head)
         }
         if (first) fprintf(st->expect, " A's runs ended ok");
     }
-    if (is_hakmem(a)) {
-        make_line(st->cmd, a, "libhakmem.so larson_hakmem", 0);
-        fputc('\n', st->cmd);
-    } else {
-        fprintf(st->cmd, "# A is a reference allocator: nothing to build\n");
-    }
+    if (w < 0) w = 0;
+    fprintf(st->expect, ": the commands print A's `RESULT workload=%s` line", r->workloads[w]);
+    write_run_commands(st->cmd, r, r->a, w);
     step_end(st);
 }
 
@@ -378,8 +501,8 @@ static void write_step_bisect(steps *st, const report_data *r, int w)
     md_cell(st->expect, r->workloads[w]);
     fprintf(st->expect,
             " regress beyond ±%.1f%%, crash or fail to build, in about log2(commits) "
-            "steps, with its bisect report",
-            r->cmp[w].delta * 100.0);
+            "steps: hakbench prints `first bad commit` and its bisect report",
+            report_cmp(r, w)->delta * 100.0);
     fprintf(st->cmd, "./hakbench bisect --good %.12s --bad %.12s --workloads ", a->revision,
             b->revision);
     shell_word(st->cmd, r->workloads[w]);
@@ -391,25 +514,72 @@ static void write_step_bisect(steps *st, const report_data *r, int w)
     step_end(st);
 }
 
+/* perf's view of B's run on w, where the profile found the change. */
+static void write_step_profile(steps *st, const report_data *r, int w)
+{
+    const profile_function *fn = &r->profiles[w].perf.functions[0];
+    char name[256], symbol[256];
+    int kind = profile_frame_display(fn->name, name, sizeof name);
+    /* perf report lists an inline frame under the function it is compiled into */
+    profile_frame_display(kind == 'i' && fn->inlined_in[0] ? fn->inlined_in : fn->name, symbol,
+                          sizeof symbol);
+    step_begin(st);
+    fprintf(st->what, "Look at B's time on ");
+    md_cell(st->what, r->workloads[w]);
+    fprintf(st->what, " where the profile changed most: ");
+    md_cell(st->what, name);
+    if (kind == 'i') {
+        fprintf(st->what, " (inline in ");
+        md_cell(st->what, symbol);
+        fputc(')', st->what);
+    }
+    fprintf(st->what, ", %.1f%% → %.1f%% of the samples", 100 * fn->a, 100 * fn->b);
+    fprintf(st->expect,
+            "perf's own report of a run of B lists `%s` among its symbols, with "
+            "its call chains below it (the report's flame graph shows the same)",
+            symbol);
+    const report_variant *b = report_b(r);
+    if (is_hakmem(b)) {
+        make_line(st->cmd, b, "libhakmem.so", 0);
+        fputc('\n', st->cmd);
+    }
+    fprintf(st->cmd, "perf record -q -e cpu-clock --call-graph dwarf -o /tmp/hakmem-B.perf -- "
+                     "env ");
+    run_line(st->cmd, b, report_cell_at(r, w, r->b)->args);
+    fprintf(st->cmd, "perf report -i /tmp/hakmem-B.perf --stdio --no-children --sort sym "
+                     "--percent-limit 1 2>/dev/null | head -n 60\n");
+    step_end(st);
+}
+
 static void write_step_counter(steps *st, const report_data *r, const report_counter *top, int w)
 {
-    const report_variant *b = report_b(r);
     step_begin(st);
     fprintf(st->what, "Look at the counter that moved most, ");
     report_write_counter_change(st->what, top, r->workloads[w]);
-    fprintf(st->expect, "Confirms or rules out the code path behind ");
-    md_cell(st->expect, top->name);
-    fprintf(st->expect, " as the cause: a fix that addresses it moves the count back");
-    const char *args = report_cell_at(r, w, r->b)->args;
-    if (is_hakmem(b)) {
-        make_line(st->cmd, b, "libhakmem.so", 0);
-        fprintf(st->cmd, "\nHAKMEM_STATS=1 ");
-        run_line(st->cmd, b, args);
-    } else {
-        fprintf(st->cmd, "HAKMEM_STATS=1 ");
-        run_line(st->cmd, b, args);
+    fprintf(st->expect,
+            "Both builds with `HAKMEM_COUNTERS=1` print `%s` in their counters "
+            "(`HAKMEM_STATS=1`), A's then B's: the code path behind it is where B ",
+            top->name);
+    int head = headline_workload(r);
+    fprintf(st->expect, "%s",
+            head >= 0 && report_verdict_is(r, head, VERDICT_IMPROVEMENT) ? "gains"
+                                                                         : "loses or fails");
+    for (int i = 0; i < 2; i++) {
+        int v = i ? r->b : r->a;
+        const report_variant *x = &r->variants[v];
+        fprintf(st->cmd, "make %s%sHAKMEM_COUNTERS=1 libhakmem.so\nHAKMEM_STATS=1 ", x->flags,
+                x->flags[0] ? " " : "");
+        run_line(st->cmd, x, report_cell_at(r, w, v)->args);
     }
     step_end(st);
+}
+
+/* The session's --mem-limit (MB), from its command line; 2048, hakbench's default, without. */
+static long session_mem_limit_mb(const report_data *r)
+{
+    const char *m = strstr(r->session.command, "--mem-limit");
+    long mb = m ? strtol(m + strlen("--mem-limit") + 1, NULL, 10) : 0;
+    return mb > 0 ? mb : 2048;
 }
 
 static void write_step_failure(steps *st, const report_data *r, const report_failure *fl)
@@ -423,52 +593,69 @@ static void write_step_failure(steps *st, const report_data *r, const report_fai
     md_cell(st->what, fl->variant);
     fprintf(st->what, " on ");
     md_cell(st->what, fl->workload);
-    fprintf(st->what, " alone, under a 2 GiB address-space limit");
+    fprintf(st->what, " in one run under the same memory cap");
     fprintf(st->expect,
-            "The same outcome (%s) in one process, ready for a debugger or a "
-            "HAKMEM\\_BUILD\\_RELEASE=0 build",
+            "The same outcome (%s): hakbench prints `did not end ok` and exits 1; the commented "
+            "line then runs it alone, for a debugger or a HAKMEM\\_BUILD\\_RELEASE=0 build",
             what);
+    fprintf(st->cmd, "./hakbench run --variants ");
+    shell_word(st->cmd, fl->variant);
+    fprintf(st->cmd, " --workloads ");
+    shell_word(st->cmd, fl->workload);
+    fprintf(st->cmd,
+            "%s --runs 1 --warmup 0 --no-counters --mem-limit %ld --db "
+            "/tmp/hakmem-repro.db; test $? -eq 1\n",
+            r->session.quick ? " --quick" : "", session_mem_limit_mb(r));
+    fprintf(st->cmd, "# alone: ");
     if (is_hakmem(v)) {
         make_line(st->cmd, v, "libhakmem.so", 0);
-        fputc('\n', st->cmd);
+        fprintf(st->cmd, " && ");
     }
-    fprintf(st->cmd, "(ulimit -v 2097152; ");
+    fprintf(st->cmd, "(ulimit -v %ld; ", session_mem_limit_mb(r) * 1024);
     if (is_hakmem(v)) fprintf(st->cmd, "LD_PRELOAD=./libhakmem.so ");
     fprintf(st->cmd, "%s)\n", strip_env(fl->args));
     step_end(st);
 }
 
-/* More runs for the inconclusive workloads: three times what they got, and the interval
- * narrows by about the square root of that. */
+/* The inconclusive workloads again, starting from the runs they reached here: run_ab.sh adds
+ * runs to those still inconclusive, up to 3x (quick) or 2x. */
 static void write_step_more_runs(steps *st, const report_data *r, const report_options *o)
 {
     int had = 0;
     for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w] && r->cmp[w].verdict == VERDICT_INCONCLUSIVE) {
-            int n = r->cmp[w].n_a < r->cmp[w].n_b ? r->cmp[w].n_a : r->cmp[w].n_b;
+        if (report_verdict_is(r, w, VERDICT_INCONCLUSIVE)) {
+            const comparison *c = report_cmp(r, w);
+            int n = c->n_a < c->n_b ? c->n_a : c->n_b;
             if (n > had) had = n;
         }
-    if (had < 1) had = 1;
-    int want = 3 * had;
+    if (had < 3) had = 3;
+    char names[512] = "";
+    size_t used = 0;
     step_begin(st);
-    fprintf(st->what, "Measure the inconclusive workloads again with %d runs instead of %d:", want,
+    fprintf(st->what, "Measure the inconclusive workloads again, starting from %d runs:", had);
+    fprintf(st->cmd, "./run_ab.sh%s --runs %d --workloads ", r->session.quick ? " --quick" : "",
             had);
-    fprintf(st->cmd, "./run_ab.sh --runs %d --workloads ", want);
     for (int w = 0, first = 1; w < r->nworkloads; w++) {
-        if (!r->has_cmp[w] || r->cmp[w].verdict != VERDICT_INCONCLUSIVE) continue;
+        if (!report_verdict_is(r, w, VERDICT_INCONCLUSIVE)) continue;
         fputs(first ? " " : ", ", st->what);
         md_cell(st->what, r->workloads[w]);
         fputs(first ? "" : ",", st->cmd);
         shell_word(st->cmd, r->workloads[w]);
+        used += (size_t)snprintf(names + used, used < sizeof names ? sizeof names - used : 0,
+                                 "%s%s", first ? "" : "-", r->workloads[w]);
         first = 0;
     }
+    char out[640], safe[600];
+    report_safe_name(safe, sizeof safe, names);
+    snprintf(out, sizeof out, "reports/ab-rerun-%s.md", safe);
     fprintf(st->expect,
-            "An interval about %.1f× narrower: a firm verdict unless the true difference is "
+            "A report of their own, with runs added to those still inconclusive (up to %d×): "
+            "run\\_ab.sh prints its path, `%s`; a firm verdict unless the true difference is "
             "inside ±δ",
-            sqrt((double)want / had));
-    fprintf(st->cmd, " --db ");
+            r->session.quick ? 3 : 2, out);
+    fprintf(st->cmd, "%s --db ", o->peers ? " --peers" : "");
     shell_word(st->cmd, o->db_path);
-    fputc(' ', st->cmd);
+    fprintf(st->cmd, " --out %s ", out);
     shell_word(st->cmd, report_a(r)->spec);
     fputc(' ', st->cmd);
     shell_word(st->cmd, report_b(r)->spec);
@@ -479,20 +666,18 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
 static void write_step_adopt(steps *st, const report_data *r, int head)
 {
     char ch[32];
-    md_pct(ch, sizeof ch, r->cmp[head].change);
+    md_pct(ch, sizeof ch, report_cmp(r, head)->change);
     step_begin(st);
     fprintf(st->what, "Adopt B (");
     md_cell(st->what, report_b(r)->spec);
     fprintf(st->what, ")");
     fprintf(st->expect, "%s on ", ch);
     md_cell(st->expect, r->workloads[head]);
-    fprintf(st->expect, ", no workload worse beyond the noise band");
-    if (is_hakmem(report_b(r))) {
-        make_line(st->cmd, report_b(r), "libhakmem.so larson_hakmem", 0);
-        fputc('\n', st->cmd);
-    } else {
-        fprintf(st->cmd, "# B is a reference allocator: nothing to build\n");
-    }
+    fprintf(st->expect,
+            ", no workload worse beyond the noise band: the commands print B's "
+            "`RESULT workload=%s` line",
+            r->workloads[head]);
+    write_run_commands(st->cmd, r, r->b, head);
     step_end(st);
 }
 
@@ -510,15 +695,18 @@ void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
 
     if (v == REPORT_REGRESSION || (v == REPORT_FAILED && (b_failed || head >= 0)))
         write_step_keep_a(&st, r, head);
-    int bisect_w = head >= 0 && r->cmp[head].verdict == VERDICT_REGRESSION ? head : -1;
+    int bisect_w = head >= 0 && report_verdict_is(r, head, VERDICT_REGRESSION) ? head : -1;
     for (int i = 0; bisect_w < 0 && i < r->nfailures; i++)
         if (strcmp(r->failures[i].variant, report_b(r)->spec) == 0)
             bisect_w = workload_index(r, r->failures[i].workload);
-    if (bisect_w >= 0 && is_hakmem(report_a(r)) && is_hakmem(report_b(r)) &&
-        report_a(r)->revision[0] && report_b(r)->revision[0] &&
+    if (bisect_w >= 0 && report_cmp(r, bisect_w) && is_hakmem(report_a(r)) &&
+        is_hakmem(report_b(r)) && report_a(r)->revision[0] && report_b(r)->revision[0] &&
         strcmp(report_a(r)->revision, report_b(r)->revision) != 0)
         write_step_bisect(&st, r, bisect_w);
-    if (top && v != REPORT_EQUIVALENT) write_step_counter(&st, r, top, top_w);
+    if (head >= 0 && r->profiles[head].has_perf && r->profiles[head].perf.nfunctions > 0)
+        write_step_profile(&st, r, head);
+    if (top && v != REPORT_EQUIVALENT && is_hakmem(report_a(r)) && is_hakmem(report_b(r)))
+        write_step_counter(&st, r, top, top_w);
     for (int i = 0; i < r->nfailures && st.n < 6; i++)
         if (is_a_or_b(r, r->failures[i].variant)) {
             write_step_failure(&st, r, &r->failures[i]);
@@ -526,7 +714,7 @@ void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
         }
     int inconclusive = 0;
     for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w] && r->cmp[w].verdict == VERDICT_INCONCLUSIVE) inconclusive = 1;
+        inconclusive |= report_verdict_is(r, w, VERDICT_INCONCLUSIVE);
     if (inconclusive) write_step_more_runs(&st, r, o);
     if (v == REPORT_IMPROVEMENT && head >= 0) write_step_adopt(&st, r, head);
 
@@ -539,7 +727,7 @@ void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
     fprintf(f, "| # | Step | Expected outcome |\n|---:|---|---|\n");
     for (int i = 0; i < st.n; i++)
         fprintf(f, "| %d | %s | %s |\n", i + 1, st.s[i].what, st.s[i].expect);
-    fprintf(f, "\nCommands, by step:\n\n");
+    fprintf(f, "\nCommands, by step (from the repository root; they rebuild ./libhakmem.so):\n\n");
     for (int i = 0; i < st.n; i++) {
         char *block = NULL;
         size_t len = 0;

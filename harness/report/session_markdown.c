@@ -44,20 +44,12 @@ static void write_title(FILE *f, const report_data *r, report_verdict verdict)
 {
     static const char *const status[] = {"no difference beyond the noise band", "improvement found",
                                          "inconclusive", "regression found", "failures found"};
-    int count[VERDICT_FAILED + 1] = {0}, compared = 0;
-    for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w]) {
-            count[r->cmp[w].verdict]++;
-            compared++;
-        }
     fprintf(f, "# ");
     md_cell(f, report_b(r)->spec);
     fprintf(f, " vs ");
     md_cell(f, report_a(r)->spec);
-    fprintf(f, ": %s", report_verdict_title(verdict));
-    if (count[VERDICT_REGRESSION] || count[VERDICT_FAILED])
-        fprintf(f, " (%d of %d workloads regressed or failed)",
-                count[VERDICT_REGRESSION] + count[VERDICT_FAILED], compared);
+    fprintf(f, ": ");
+    report_write_headline(f, r, verdict);
     fprintf(f, "\n\n- **Status:** %s\n", status[verdict]);
     fprintf(f, "- **Severity:** %s\n", report_severity(r, verdict));
     fprintf(f, "- **Date:** %.10s (session %lld, started ", r->session.started_at,

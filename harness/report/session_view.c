@@ -3,6 +3,7 @@
 #include "report/report_internal.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,4 +79,43 @@ void report_outcome_text(char *buf, size_t len, const report_failure *fl)
         snprintf(buf, len, "could not be built");
     else
         snprintf(buf, len, "failed (exit %d)", fl->exit_code);
+}
+
+const comparison *report_cmp(const report_data *r, int w)
+{
+    return r->has_cmp[w] ? &r->cmp[w] : NULL;
+}
+
+int report_verdict_is(const report_data *r, int w, verdict_t v)
+{
+    return r->has_cmp[w] && r->cmp[w].verdict == v;
+}
+
+int report_has_numbers(const report_data *r, int w)
+{
+    return r->has_cmp[w] && r->cmp[w].n_a > 0 && r->cmp[w].n_b > 0;
+}
+
+/* The rule until analysis/ gives paired memory verdicts: medians 1.5x apart either way and at
+ * least 1 MiB apart (a small workload's few hundred KiB are noise). */
+#define MEMORY_FACTOR 1.5
+#define MEMORY_MIN_KB 1024.0
+
+static int memory_differs(double a, double b)
+{
+    return a > 0 && b > 0 && isfinite(a) && isfinite(b) && fabs(b - a) >= MEMORY_MIN_KB &&
+           (b >= MEMORY_FACTOR * a || a >= MEMORY_FACTOR * b);
+}
+
+int report_memory_verdicts(const report_data *r, int w, report_memory out[2])
+{
+    const report_cell *ca = report_cell_at(r, w, r->a), *cb = report_cell_at(r, w, r->b);
+    int n = 0;
+    if (memory_differs(ca->rss_median_kb, cb->rss_median_kb))
+        out[n++] = (report_memory){"peak RSS", cb->rss_median_kb > ca->rss_median_kb,
+                                   ca->rss_median_kb, cb->rss_median_kb};
+    if (memory_differs(ca->after_free_kb, cb->after_free_kb))
+        out[n++] = (report_memory){"RSS after free", cb->after_free_kb > ca->after_free_kb,
+                                   ca->after_free_kb, cb->after_free_kb};
+    return n;
 }
