@@ -115,36 +115,85 @@ static int cmp_function(const void *x, const void *y)
 {
     const profile_function *a = x, *b = y;
     if (fabs(a->change) != fabs(b->change)) return fabs(a->change) > fabs(b->change) ? -1 : 1;
-    int c = strcmp(a->name, b->name);
-    return c ? c : strcmp(a->inlined_in, b->inlined_in);
+    return strcmp(a->name, b->name);
 }
 
-/* Self cost per (frame, enclosing function), summed over every node of that frame. */
+static profile_function *function_named(profile_diff *d, const char *name)
+{
+    for (int k = 0; k < d->nfunctions; k++)
+        if (strcmp(d->functions[k].name, name) == 0) return &d->functions[k];
+    profile_function *f = &d->functions[d->nfunctions++];
+    snprintf(f->name, sizeof f->name, "%s", name);
+    return f;
+}
+
+typedef struct {
+    const char *function, *name;
+    double a, b;
+} inline_cost;
+
+/* The PROFILE_INLINES inline frames of f that moved most, from the costs of every inline frame
+ * (merged by function and frame). */
+static void pick_inlines(profile_function *f, inline_cost *c, int n)
+{
+    for (f->ninlines = 0; f->ninlines < PROFILE_INLINES;) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            if (!c[i].name || strcmp(c[i].function, f->name) != 0) continue;
+            if (best < 0 || fabs(c[i].b - c[i].a) > fabs(c[best].b - c[best].a)) best = i;
+        }
+        if (best < 0) break;
+        profile_inline *x = &f->inlines[f->ninlines++];
+        snprintf(x->name, sizeof x->name, "%s", c[best].name);
+        x->a = c[best].a;
+        x->b = c[best].b;
+        x->change = x->b - x->a;
+        c[best].name = NULL; /* taken */
+    }
+}
+
+/* Self cost per function symbol, summed over every node whose innermost frame is the function
+ * itself or inline in it. */
 static int build_functions(profile_diff *d)
 {
     d->functions = calloc((size_t)d->nnodes + 1, sizeof *d->functions);
-    if (!d->functions) return -1;
+    inline_cost *costs = calloc((size_t)d->nnodes + 1, sizeof *costs);
+    if (!d->functions || !costs) {
+        free(costs);
+        return -1;
+    }
+    int ncosts = 0;
     for (int i = 0; i < d->nnodes; i++) {
         const profile_node *x = &d->nodes[i];
         if (x->self_a == 0 && x->self_b == 0) continue;
-        const char *in = is_inline(x->name) ? enclosing(d, i) : "";
-        profile_function *f = NULL;
-        for (int k = 0; k < d->nfunctions && !f; k++)
-            if (strcmp(d->functions[k].name, x->name) == 0 &&
-                strcmp(d->functions[k].inlined_in, in) == 0)
-                f = &d->functions[k];
-        if (!f) {
-            f = &d->functions[d->nfunctions++];
-            snprintf(f->name, sizeof f->name, "%s", x->name);
-            snprintf(f->inlined_in, sizeof f->inlined_in, "%s", in);
-        }
+        int in = is_inline(x->name);
+        profile_function *f = function_named(d, in ? enclosing(d, i) : x->name);
         f->a += x->self_a;
         f->b += x->self_b;
+        if (!in) continue;
+        inline_cost *c = NULL;
+        for (int k = 0; k < ncosts && !c; k++)
+            if (strcmp(costs[k].name, x->name) == 0 && strcmp(costs[k].function, f->name) == 0)
+                c = &costs[k];
+        if (!c) c = &costs[ncosts++];
+        *c = (inline_cost){f->name, x->name, c->a + x->self_a, c->b + x->self_b};
     }
-    for (int k = 0; k < d->nfunctions; k++)
+    for (int k = 0; k < d->nfunctions; k++) {
         d->functions[k].change = d->functions[k].b - d->functions[k].a;
+        pick_inlines(&d->functions[k], costs, ncosts);
+    }
+    free(costs);
     qsort(d->functions, (size_t)d->nfunctions, sizeof *d->functions, cmp_function);
     return 0;
+}
+
+const profile_function *profile_top_grower(const profile_diff *d)
+{
+    const profile_function *best = NULL;
+    for (int k = 0; k < d->nfunctions; k++)
+        if (d->functions[k].change > 0 && (!best || d->functions[k].change > best->change))
+            best = &d->functions[k];
+    return best;
 }
 
 /* The path to node, caller first, without the leading frames every sample shares, and with

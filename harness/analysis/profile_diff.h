@@ -2,8 +2,9 @@
  * different share of its time. perf profiles are compared as shares of each one's samples
  * (the runs' lengths and the machine's load cancel); callgrind profiles as instructions per
  * operation when both know their operation count. Three views:
- *   functions: self cost per function (the innermost frame of each stack, inline frames with
- *              the function they are compiled into), A, B and the change, by |change|;
+ *   functions: self cost per function symbol (the innermost frame of each stack, an inline
+ *              frame counted in the function it is compiled into, which names it), A, B and
+ *              the change, by |change|;
  *   chains:    the call paths ending in the frames whose self cost grew most, trimmed of the
  *              frames every sample shares (_start, main);
  *   tree:      every call path of either profile with its inclusive cost in A and in B, for
@@ -13,11 +14,20 @@
 
 #include "store/profiles.h"
 
+/* An inline frame's own cost inside the function it is compiled into. */
 typedef struct {
-    char name[256];       /* the frame as folded: "hak_spin_[i]", "clear_page_[k]", "main" */
-    char inlined_in[256]; /* an inline frame's enclosing function, "" otherwise */
-    double a, b;          /* self cost: share of all samples (0..1), or per operation */
-    double change;        /* b - a */
+    char name[256]; /* as folded: "hak_spin_[i]" */
+    double a, b, change;
+} profile_inline;
+
+#define PROFILE_INLINES 3
+typedef struct {
+    char name[256]; /* a function symbol as folded: "hak_malloc", "clear_page_[k]" */
+    double a, b;    /* self cost, its inline frames included: a share of all samples (0..1),
+                     * or per operation */
+    double change;  /* b - a */
+    int ninlines;
+    profile_inline inlines[PROFILE_INLINES]; /* the ones that moved most, by |change| */
 } profile_function;
 
 #define PROFILE_CHAIN_FRAMES 8
@@ -52,6 +62,9 @@ typedef struct {
 /* Compares profile a with b. 0, or -1 out of memory (d freed). */
 int profile_diff_build(const store_profile *a, const store_profile *b, profile_diff *d);
 void profile_diff_free(profile_diff *d);
+
+/* The function whose cost grew most (the largest positive change); NULL when none grew. */
+const profile_function *profile_top_grower(const profile_diff *d);
 
 /* The frame's name for people: "hak_spin" without the "_[i]" or "_[k]" of the folded format,
  * into dst; returns the kind: 'i' inline, 'k' kernel, 0 otherwise. */

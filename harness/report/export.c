@@ -10,7 +10,10 @@
     X(csv, "csv", "every run, every column (RFC 4180)")                                            \
     X(json, "json", "every run, every column (hakbench-export/1)")                                 \
     X(markdown, "markdown", "a readable subset of the columns as a table")                         \
-    X(perf_table, "perf-table", "medians against the peers: the README's performance table")
+    X(perf_table, "perf-table", "medians against the peers: the README's performance table")       \
+    X(bmf, "bmf", "Bencher Metric Format: throughput and peak RSS per workload/variant")           \
+    X(junit, "junit", "JUnit XML: a testcase per workload, regressions and failures as <failure>") \
+    X(hyperfine, "hyperfine", "hyperfine's --export-json shape: wall times of the measured runs")
 
 #define DECLARE(id, name, summary) int export_write_##id(FILE *f, const export_source *src);
 EXPORT_FORMATS(DECLARE)

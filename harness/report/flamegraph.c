@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/xml.h"
+
 #define WIDTH 1200.0
 #define MARGIN 10.0
 #define ROW 16.0
@@ -13,28 +15,6 @@
 #define MIN_BOX 0.3
 /* Characters of 12px monospace text per pixel. */
 #define CHAR_W 7.2
-
-static void xml_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
 
 typedef struct {
     FILE *f;

@@ -250,15 +250,20 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
             write_memory_sentence(f, r, &all[i]);
         else
             write_change_sentence(f, r, all[i].w);
-        if (!all[i].memory && r->profiles[all[i].w].has_perf) {
-            const profile_diff *d = &r->profiles[all[i].w].perf;
-            if (d->nfunctions > 0 && d->functions[0].change != 0) {
-                char name[256];
-                profile_frame_display(d->functions[0].name, name, sizeof name);
-                fprintf(f, "; the profile's largest change: ");
+        const profile_function *grew = !all[i].memory && r->profiles[all[i].w].has_perf
+                                           ? profile_top_grower(&r->profiles[all[i].w].perf)
+                                           : NULL;
+        if (grew) {
+            char name[256];
+            profile_frame_display(grew->name, name, sizeof name);
+            fprintf(f, "; in the profile ");
+            md_cell(f, name);
+            fprintf(f, " grew most, %.1f%% → %.1f%% of the samples", 100 * grew->a, 100 * grew->b);
+            if (grew->ninlines > 0 && grew->inlines[0].change > 0) {
+                profile_frame_display(grew->inlines[0].name, name, sizeof name);
+                fprintf(f, " (inline ");
                 md_cell(f, name);
-                fprintf(f, " %.1f%% → %.1f%% of the samples", 100 * d->functions[0].a,
-                        100 * d->functions[0].b);
+                fprintf(f, " %+.1f points)", 100 * grew->inlines[0].change);
             }
         }
         fprintf(f, ".\n");
@@ -515,28 +520,26 @@ static void write_step_bisect(steps *st, const report_data *r, int w)
 }
 
 /* perf's view of B's run on w, where the profile found the change. */
-static void write_step_profile(steps *st, const report_data *r, int w)
+static void write_step_profile(steps *st, const report_data *r, int w, const profile_function *fn)
 {
-    const profile_function *fn = &r->profiles[w].perf.functions[0];
-    char name[256], symbol[256];
-    int kind = profile_frame_display(fn->name, name, sizeof name);
-    /* perf report lists an inline frame under the function it is compiled into */
-    profile_frame_display(kind == 'i' && fn->inlined_in[0] ? fn->inlined_in : fn->name, symbol,
-                          sizeof symbol);
+    char symbol[256];
+    profile_frame_display(fn->name, symbol, sizeof symbol);
     step_begin(st);
     fprintf(st->what, "Look at B's time on ");
     md_cell(st->what, r->workloads[w]);
-    fprintf(st->what, " where the profile changed most: ");
-    md_cell(st->what, name);
-    if (kind == 'i') {
-        fprintf(st->what, " (inline in ");
-        md_cell(st->what, symbol);
+    fprintf(st->what, " where its profile grew most: ");
+    md_cell(st->what, symbol);
+    fprintf(st->what, ", %.1f%% → %.1f%% of the samples", 100 * fn->a, 100 * fn->b);
+    if (fn->ninlines > 0) {
+        char name[256];
+        profile_frame_display(fn->inlines[0].name, name, sizeof name);
+        fprintf(st->what, " (most of it inline ");
+        md_cell(st->what, name);
         fputc(')', st->what);
     }
-    fprintf(st->what, ", %.1f%% → %.1f%% of the samples", 100 * fn->a, 100 * fn->b);
     fprintf(st->expect,
-            "perf's own report of a run of B lists `%s` among its symbols, with "
-            "its call chains below it (the report's flame graph shows the same)",
+            "perf's own report of a run of B prints `%s` among its hottest symbols "
+            "(the report's flame graph shows its call chains)",
             symbol);
     const report_variant *b = report_b(r);
     if (is_hakmem(b)) {
@@ -703,8 +706,10 @@ void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
         is_hakmem(report_b(r)) && report_a(r)->revision[0] && report_b(r)->revision[0] &&
         strcmp(report_a(r)->revision, report_b(r)->revision) != 0)
         write_step_bisect(&st, r, bisect_w);
-    if (head >= 0 && r->profiles[head].has_perf && r->profiles[head].perf.nfunctions > 0)
-        write_step_profile(&st, r, head);
+    const profile_function *grew = head >= 0 && r->profiles[head].has_perf
+                                       ? profile_top_grower(&r->profiles[head].perf)
+                                       : NULL;
+    if (grew) write_step_profile(&st, r, head, grew);
     if (top && v != REPORT_EQUIVALENT && is_hakmem(report_a(r)) && is_hakmem(report_b(r)))
         write_step_counter(&st, r, top, top_w);
     for (int i = 0; i < r->nfailures && st.n < 6; i++)
