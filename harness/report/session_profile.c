@@ -108,10 +108,10 @@ static int shows(const profile_diff *d, double change)
 
 static void write_function_table(FILE *f, const profile_diff *d, const char *what)
 {
-    fprintf(f,
-            "| Function | %s A | %s B | Change | Inline frames that moved most |\n"
-            "|---|---:|---:|---:|---|\n",
-            what, what);
+    /* callgrind counts by function symbol: no inline frames */
+    int inlines = !d->per_op;
+    fprintf(f, "| Function | %s A | %s B | Change |%s\n|---|---:|---:|---:|%s\n", what, what,
+            inlines ? " Inline frames that moved most |" : "", inlines ? "---|" : "");
     for (int i = 0; i < d->nfunctions && i < FUNCTION_ROWS && shows(d, d->functions[i].change);
          i++) {
         const profile_function *fn = &d->functions[i];
