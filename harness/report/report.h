@@ -92,12 +92,23 @@ report_verdict report_overall(const report_data *r);
 const char *report_verdict_title(report_verdict v);
 
 typedef struct {
-    const char *out_path; /* the markdown file; plots go beside it */
+    const char *out_path; /* the markdown file; plots go beside it (NULL: stdout, github only) */
     const char *db_path;  /* as typed, for the reproduce commands */
     int peers;            /* 1: the peer table even if the session has no more than A and B */
+    int github;           /* 1: the GitHub summary (report_write_github) */
 } report_options;
 
 /* Writes the report and its plots. Returns 0, or -1 with a reason in err (unwritable path). */
 int report_write_markdown(const report_data *r, const report_options *o, char *err, size_t errlen);
+
+/* The largest summary GitHub shows: a pull-request comment holds 65,536 characters, a job
+ * summary 1 MiB; this leaves room for what a CI step adds around it. */
+#define REPORT_GITHUB_MAX 60000
+/* A short GitHub-flavoured summary for a pull-request comment or a CI job summary
+ * ($GITHUB_STEP_SUMMARY): the finding in the heading, the TL;DR, a compact results table, and
+ * the details (where the time goes, next steps, the environment) collapsed in <details>, each
+ * left out whole when it would pass REPORT_GITHUB_MAX. No files beside it. To o->out_path, or
+ * stdout when NULL. 0, or -1 with a reason in err. */
+int report_write_github(const report_data *r, const report_options *o, char *err, size_t errlen);
 
 #endif

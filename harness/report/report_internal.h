@@ -76,7 +76,7 @@ void report_write_reproduce(FILE *f, const report_data *r, const report_options 
  * carries the change; then ..." for a workload with profiles. */
 void report_write_profile_sentence(FILE *f, const report_data *r, int w);
 /* The profiles of every profiled workload: sentence, function table, chains, flame graph
- * (written beside the report), callgrind table; or why there are none. */
+ * (written beside the report; none when o is NULL), callgrind table; or why there are none. */
 void report_write_profiles(FILE *f, const report_data *r, const report_options *o);
 
 #endif

@@ -791,8 +791,11 @@ void report_write_reproduce(FILE *f, const report_data *r, const report_options 
     shell_word(m, ab[0]->spec);
     fprintf(m, " --b ");
     shell_word(m, ab[1]->spec);
-    fprintf(m, "%s --out ", o->peers ? " --peers" : "");
-    shell_word(m, o->out_path);
+    fprintf(m, "%s%s", o->peers ? " --peers" : "", o->github ? " --format github" : "");
+    if (o->out_path) {
+        fprintf(m, " --out ");
+        shell_word(m, o->out_path);
+    }
     fputc('\n', m);
     fclose(m);
     fprintf(f, "## Reproduce\n\nAt the revisions above (a checkout of another revision: "

@@ -165,6 +165,22 @@ static void flame_path(const report_options *o, const char *workload, char *dst,
     snprintf(dst, len, "%s-flame-%s.svg", stem, safe);
 }
 
+static void write_flamegraph(FILE *f, const report_data *r, const report_options *o, int w)
+{
+    char svg[PATH_MAX + 128], title[512];
+    flame_path(o, r->workloads[w], svg, sizeof svg);
+    snprintf(title, sizeof title, "%s vs %s on %s: differential flame graph", report_b(r)->spec,
+             report_a(r)->spec, r->workloads[w]);
+    if (flamegraph_write_svg(svg, title, &r->profiles[w].perf) == 0) {
+        fprintf(f, "Differential flame graph (width: B's samples; red grew, blue shrank): [");
+        md_cell(f, report_base_name(svg));
+        fprintf(f, "](%s)\n\n", report_base_name(svg));
+    } else {
+        fprintf(f, "_The flame graph could not be written beside the report._\n\n");
+    }
+}
+
+/* o NULL: no flame graph (a summary without files beside it) */
 static void write_workload(FILE *f, const report_data *r, const report_options *o, int w)
 {
     const report_profile *p = &r->profiles[w];
@@ -180,18 +196,7 @@ static void write_workload(FILE *f, const report_data *r, const report_options *
                 p->samples_a, p->samples_b);
         write_function_table(f, &p->perf, "Self");
         write_chains(f, &p->perf);
-        char svg[PATH_MAX + 128], title[512];
-        flame_path(o, r->workloads[w], svg, sizeof svg);
-        snprintf(title, sizeof title, "%s vs %s on %s: differential flame graph", report_b(r)->spec,
-                 report_a(r)->spec, r->workloads[w]);
-        if (flamegraph_write_svg(svg, title, &p->perf) == 0) {
-            fprintf(f, "Differential flame graph (width: B's samples; red grew, blue shrank): "
-                       "[");
-            md_cell(f, report_base_name(svg));
-            fprintf(f, "](%s)\n\n", report_base_name(svg));
-        } else {
-            fprintf(f, "_The flame graph could not be written beside the report._\n\n");
-        }
+        if (o) write_flamegraph(f, r, o, w);
     }
     if (p->has_callgrind) {
         fprintf(f, "Instructions per operation by function (callgrind, one run each with the "
