@@ -7,6 +7,8 @@ packages=(
   gcc g++ make git python3 perl procps
   libsqlite3-dev sqlite3          # results store
   libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev  # markdown to HTML (hakbench site)
+  chromium                        # the site's browser test (headless)
   libcmocka-dev                   # unit test framework
   gnuplot-nox                     # report plots
   hyperfine                       # whole-program workloads (app_*)

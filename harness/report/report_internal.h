@@ -36,9 +36,9 @@ int report_has_numbers(const report_data *r, int w);
 
 /* A memory verdict of B against A on one workload. */
 typedef struct {
-    const char *what;   /* "peak RSS" | "RSS after free" */
-    int regression;     /* 1: B holds more memory (a memory regression), 0: less */
-    double a_kb, b_kb;  /* A's and B's medians */
+    const char *what;  /* "peak RSS" | "RSS after free" */
+    int regression;    /* 1: B holds more memory (a memory regression), 0: less */
+    double a_kb, b_kb; /* A's and B's medians */
 } report_memory;
 /* The memory verdicts of workload w (at most 2), as the TL;DR ranks them. Until analysis/
  * gives paired memory verdicts, a verdict is a median 1.5x and 1 MiB apart. */
