@@ -64,7 +64,8 @@ static int judge(const char *name, int per_op, double *xa, int na, double *xb, i
     c->b_hi = max_of(xb, nb);
     if (c->a_hi == 0 && c->b_hi == 0) return 0;
     c->one_sided = c->a_hi == 0 || c->b_hi == 0;
-    c->beyond_spread = !c->one_sided && (c->b_lo > c->a_hi || c->b_hi < c->a_lo);
+    c->beyond_spread = !c->one_sided && na >= COUNTERS_MIN_RUNS && nb >= COUNTERS_MIN_RUNS &&
+                       (c->b_lo > c->a_hi || c->b_hi < c->a_lo);
     c->score = (c->a <= 0 || c->b <= 0) ? HUGE_VAL : fabs(log(c->b / c->a));
     return 1;
 }

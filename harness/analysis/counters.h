@@ -6,12 +6,15 @@
  * A counter is evidence only when both builds count it (non-zero in some run of each): one
  * that is zero in every run of one side (the fast path's own hits in a build without it) says
  * which path a build takes, so it is one_sided, ranked after the others and never a headline.
- * A change counts (beyond_spread) only when the ranges of A's and B's runs do not overlap:
- * the spread between identical runs is the noise. */
+ * A change counts (beyond_spread) only when each side has COUNTERS_MIN_RUNS runs or more and
+ * the ranges of A's and B's runs do not overlap: the spread between identical runs is the
+ * noise, and fewer runs do not show it. */
 #ifndef HAKBENCH_COUNTERS_H
 #define HAKBENCH_COUNTERS_H
 
 #include "store/runs.h"
+
+#define COUNTERS_MIN_RUNS 3
 
 typedef struct {
     char name[64];

@@ -294,7 +294,11 @@ static void write_counter_table(FILE *f, const report_counter *c, int n, int max
             write_median_range(f, c[i].a, c[i].a_lo, c[i].a_hi);
             fprintf(f, " | ");
             write_median_range(f, c[i].b, c[i].b_lo, c[i].b_hi);
-            fprintf(f, " | %s | %s |\n", x, c[i].beyond_spread ? "yes" : "no: the runs overlap");
+            fprintf(f, " | %s | %s |\n", x,
+                    c[i].beyond_spread ? "yes"
+                    : c[i].n_a < COUNTERS_MIN_RUNS || c[i].n_b < COUNTERS_MIN_RUNS
+                        ? "no spread: too few runs"
+                        : "no: the runs overlap");
         }
         fputc('\n', f);
     }
