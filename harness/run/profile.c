@@ -124,7 +124,9 @@ static int frame_name(const char *line, char *name, size_t len)
     snprintf(dso, sizeof dso, "%.*s", (int)(close - open - 1), open + 1);
     const char *base = strrchr(dso, '/');
     base = base ? base + 1 : dso;
-    if (symlen == 0 || strncmp(line, "[unknown]", symlen) == 0)
+    if ((symlen == 0 || strncmp(line, "[unknown]", symlen) == 0) && base[0] == '[')
+        snprintf(name, len, "%.200s", base); /* "[unknown]": perf knows no object either */
+    else if (symlen == 0 || strncmp(line, "[unknown]", symlen) == 0)
         snprintf(name, len, "[%.200s]", base);
     else if (strcmp(dso, "inlined") == 0)
         snprintf(name, len, "%.*s_[i]", (int)symlen, line);
