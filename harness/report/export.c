@@ -3,6 +3,7 @@
  * the line both declares the writer and lists it. */
 #include "report/export.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* X(identifier, name, summary) */
@@ -27,4 +28,13 @@ const export_format *export_find(const char *name)
     for (int i = 0; i < export_nformats; i++)
         if (strcmp(export_formats[i].name, name) == 0) return &export_formats[i];
     return NULL;
+}
+
+int export_load_runs(const export_source *src, report_data *r)
+{
+    char err[512];
+    if (report_load_runs(src->db, src->session->id, r, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "hakbench export: %s\n", err);
+    report_free(r);
+    return -1;
 }

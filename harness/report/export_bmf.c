@@ -22,12 +22,7 @@ static json_t *measure(double value, double lo, double hi)
 int export_write_bmf(FILE *f, const export_source *src)
 {
     report_data r;
-    char err[512];
-    if (report_load_runs(src->db, src->session->id, &r, err, sizeof err) != 0) {
-        fprintf(stderr, "hakbench export: %s\n", err);
-        report_free(&r);
-        return -1;
-    }
+    if (export_load_runs(src, &r) != 0) return -1;
     json_t *doc = json_object();
     for (int w = 0; w < r.nworkloads; w++)
         for (int v = 0; v < r.nvariants; v++) {

@@ -42,22 +42,18 @@ static int failure_of(const report_data *r, int w, char *why, size_t len)
 
 int export_write_junit(FILE *f, const export_source *src)
 {
+    /* A and B are the session's first two variants, when it has two */
     report_data r;
-    char err[512];
-    int two = 0;
-    {
-        /* the session's first two variants, when it has two */
-        report_data probe;
-        if (report_load_runs(src->db, src->session->id, &probe, err, sizeof err) == 0)
-            two = probe.nvariants >= 2;
-        report_free(&probe);
-    }
-    int rc = two ? report_load(src->db, src->session->id, NULL, NULL, &r, err, sizeof err)
-                 : report_load_runs(src->db, src->session->id, &r, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "hakbench export: %s\n", err);
+    if (export_load_runs(src, &r) != 0) return -1;
+    int two = r.nvariants >= 2;
+    if (two) {
+        char err[512];
         report_free(&r);
-        return -1;
+        if (report_load(src->db, src->session->id, NULL, NULL, &r, err, sizeof err) != 0) {
+            fprintf(stderr, "hakbench export: %s\n", err);
+            report_free(&r);
+            return -1;
+        }
     }
     char cls[400], why[2048];
     if (two)

@@ -163,27 +163,17 @@ static int write_workload_page(store *db, const char *dir, const nightly_data *d
     return html_page_close(f);
 }
 
-/* The workloads of the history, in the order they first appear. */
-static int history_workloads(const nightly_data *d, char (*out)[64])
+/* The distinct workloads (variants: 0) or variants (1) of the history, in the order they first
+ * appear, into out (len chars each). */
+static int history_names(const nightly_data *d, int variants, char *out, size_t len)
 {
     int n = 0;
     for (int i = 0; i < d->nhist; i++) {
+        const char *name = variants ? d->hist[i].variant : d->hist[i].workload;
         int seen = 0;
         for (int k = 0; k < n && !seen; k++)
-            seen = strcmp(out[k], d->hist[i].workload) == 0;
-        if (!seen) snprintf(out[n++], 64, "%s", d->hist[i].workload);
-    }
-    return n;
-}
-
-static int history_variants(const nightly_data *d, char (*out)[160])
-{
-    int n = 0;
-    for (int i = 0; i < d->nhist; i++) {
-        int seen = 0;
-        for (int k = 0; k < n && !seen; k++)
-            seen = strcmp(out[k], d->hist[i].variant) == 0;
-        if (!seen) snprintf(out[n++], 160, "%s", d->hist[i].variant);
+            seen = strcmp(out + (size_t)k * len, name) == 0;
+        if (!seen) snprintf(out + (size_t)n++ * len, len, "%s", name);
     }
     return n;
 }
@@ -205,7 +195,8 @@ static void write_history_table(FILE *f, const nightly_data *d)
         free(vs);
         return;
     }
-    int nw = history_workloads(d, ws), nv = history_variants(d, vs);
+    int nw = history_names(d, 0, ws[0], sizeof ws[0]),
+        nv = history_names(d, 1, vs[0], sizeof vs[0]);
     fprintf(f, "<h2>Nightly history</h2>\n<p>Latest nightly median (ops/s) and the medians of "
                "every nightly of this machine, oldest to newest; a workload's name leads to its "
                "history.</p>\n<table id=\"history\">\n<tr><th>Workload</th>");
@@ -303,7 +294,7 @@ int site_write(store *db, const char *dir, const char *db_path, site_counts *cou
     int have_history =
         rc == 0 && latest_nightly && nightly_load(db, latest_nightly, &d, err, errlen) == 0;
     char(*ws)[64] = have_history ? calloc((size_t)d.nhist + 1, sizeof *ws) : NULL;
-    int nw = ws ? history_workloads(&d, ws) : 0;
+    int nw = ws ? history_names(&d, 0, ws[0], sizeof ws[0]) : 0;
     for (int w = 0; rc == 0 && w < nw; w++) {
         if (write_workload_page(db, dir, &d, ws[w], reports, n) != 0) {
             snprintf(err, errlen, "writing the page of %s failed", ws[w]);

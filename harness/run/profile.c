@@ -103,6 +103,17 @@ static int list_finish(stack_list *l, store_stack **out)
     return sort_merge(l->v, l->n);
 }
 
+/* The next line of text at *p into buf (cut to its size), *p past it; 0 at the end. */
+static int next_line(const char **p, char *buf, size_t size)
+{
+    if (!*p || !**p) return 0;
+    const char *end = strchr(*p, '\n');
+    size_t len = end ? (size_t)(end - *p) : strlen(*p);
+    snprintf(buf, size, "%.*s", (int)(len < size ? len : size - 1), *p);
+    *p = end ? end + 1 : NULL;
+    return 1;
+}
+
 /* One frame line of perf script ("\t    49e2 hak_slab_take (/path/libhakmem.so)") as the
  * folded name; 0 when the line is no frame. */
 static int frame_name(const char *line, char *name, size_t len)
@@ -156,12 +167,8 @@ int profile_fold_perf_script(const char *text, store_stack **out)
     stack_list l = {0};
     static char frames[MAX_FRAMES][256];
     int n = 0, skip = 0;
-    for (const char *line = text; line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        char buf[PATH_MAX + 512];
-        snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
-        line = end ? end + 1 : NULL;
+    char buf[PATH_MAX + 512];
+    for (const char *line = text; next_line(&line, buf, sizeof buf);) {
         if (buf[0] == '\0') {
             flush_sample(&l, frames, n, skip);
             n = 0;
@@ -186,12 +193,8 @@ int profile_parse_callgrind(const char *text, store_stack **out)
 {
     stack_list l = {0};
     int in_functions = 0;
-    for (const char *line = text; line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        char buf[PATH_MAX + 512];
-        snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
-        line = end ? end + 1 : NULL;
+    char buf[PATH_MAX + 512];
+    for (const char *line = text; next_line(&line, buf, sizeof buf);) {
         /* The function table follows its header "Ir  file:function". */
         if (strstr(buf, "file:function")) {
             in_functions = 1;
@@ -295,8 +298,8 @@ int profile_run(const measure_ctx *ctx, const measure_job *job, profile_tool too
         char *script[] = {"perf", "script", "-i", data, "-F", "comm,ip,sym,dso", NULL};
         text = helper_output(script, text_file);
     } else {
-        char *annotate[] = {"callgrind_annotate", "--inclusive=no", "--threshold=100",
-                            "--auto=no", data, NULL};
+        char *annotate[] = {
+            "callgrind_annotate", "--inclusive=no", "--threshold=100", "--auto=no", data, NULL};
         text = helper_output(annotate, text_file);
     }
     unlink(data);

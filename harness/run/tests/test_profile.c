@@ -12,6 +12,13 @@
 
 #include "run/profile.h"
 
+static void free_stacks(store_stack *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(s[i].stack);
+    free(s);
+}
+
 static const char perf_script[] =
     "env \n"
     "\t            1c6a8 dl_main (/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2)\n"
@@ -45,9 +52,7 @@ static void perf_samples_fold_root_first_with_inline_frames(void **state)
     assert_true(s[0].value == 1);
     assert_string_equal(s[1].stack, "worker;hak_malloc;hak_fault_on_malloc_[i];hak_spin_[i]");
     assert_true(s[1].value == 2);
-    for (int i = 0; i < n; i++)
-        free(s[i].stack);
-    free(s);
+    free_stacks(s, n);
 }
 
 static const char annotate[] =
@@ -73,9 +78,7 @@ static void callgrind_functions_merge_across_files(void **state)
     assert_true(s[1].value == 46000000);
     assert_string_equal(s[2].stack, "main");
     assert_true(s[2].value == 236000085);
-    for (int i = 0; i < n; i++)
-        free(s[i].stack);
-    free(s);
+    free_stacks(s, n);
 }
 
 static void empty_output_gives_no_stacks(void **state)
