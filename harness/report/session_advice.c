@@ -662,7 +662,8 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
     shell_word(st->cmd, report_a(r)->spec);
     fputc(' ', st->cmd);
     shell_word(st->cmd, report_b(r)->spec);
-    fputc('\n', st->cmd);
+    /* 1 is an answer (a regression or a failed run), 2 is not */
+    fprintf(st->cmd, " || test $? -eq 1\n");
     step_end(st);
 }
 

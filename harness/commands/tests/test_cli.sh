@@ -79,8 +79,8 @@ session=$(sed -n 's/^session \([0-9]*\)$/\1/p' "$tmp/run.out")
 check "run prints the session" [ -n "$session" ]
 check "warm-up runs are stored as warmup" \
   [ "$(q "$db" "SELECT count(*) FROM runs WHERE purpose = 'warmup'")" = 2 ]
-check "one counters run for the hakmem variant only" \
-  [ "$(q "$db" "SELECT group_concat(variant) FROM runs WHERE purpose = 'counters'")" = default ]
+check "three counters runs for the hakmem variant only (their spread is the noise)" \
+  [ "$(q "$db" "SELECT group_concat(variant) FROM runs WHERE purpose = 'counters'")" = default,default,default ]
 check "the counters run stored the allocator's counters" \
   [ "$(q "$db" "SELECT count(*) > 0 FROM counters")" = 1 ]
 check "each block runs each variant once" \
