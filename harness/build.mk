@@ -12,16 +12,17 @@ HARNESS_OBJS := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS)) \
 
 all: hakbench
 
-# The schema travels inside the binary as C strings made from schema.sql: the whole file
-# (hakbench_schema_sql) and each migration, the file from its "-- version N:" line on
-# (hakbench_schema_vN_sql).
-SCHEMA_C_STRING = sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/'
-$(BUILD)/harness/schema_sql.c: harness/store/schema.sql
+# The schema travels inside the binary as C strings made from schema.sql (version 1) and each
+# migration_vN.sql (version N-1 -> N).
+SCHEMA_SQLS := harness/store/schema.sql $(sort $(wildcard harness/store/migration_v*.sql))
+$(BUILD)/harness/schema_sql.c: $(SCHEMA_SQLS)
 	@mkdir -p $(@D)
-	@{ echo '/* generated from harness/store/schema.sql */'; echo 'const char hakbench_schema_sql[] ='; \
-	  $(SCHEMA_C_STRING) $<; echo ';'; \
-	  echo 'const char hakbench_schema_v2_sql[] ='; \
-	  sed -n '/^-- version 2:/,$$p' $< | $(SCHEMA_C_STRING); echo ';'; } > $@
+	@{ echo '/* generated from $(SCHEMA_SQLS) */'; \
+	  for f in $(SCHEMA_SQLS); do \
+	    name=$$(basename $$f .sql); \
+	    echo "const char hakbench_$${name}_sql[] ="; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $$f; echo ';'; \
+	  done; } > $@
 
 # The revision hakbench is built from, for --version: the commit, "-dirty" with local changes.
 # Rewritten only when it changes, so an unchanged tree relinks nothing.
@@ -64,3 +65,10 @@ $(HARNESS_FAKE): harness/testing/fake_workload.c
 # It is no test itself: the unit tests and the scripts use it, so `make test` builds it first.
 $(HARNESS_TESTS): $(HARNESS_FAKE)
 test-build: $(HARNESS_FAKE)
+
+# The C side of the SciPy known-answer test (analysis/tests/test_rank_shift_scipy.sh).
+RANK_SHIFT_VECTORS := $(BUILD)/tests/harness/analysis/rank_shift_vectors
+$(RANK_SHIFT_VECTORS): harness/analysis/tests/rank_shift_vectors.c $(BUILD)/harness/analysis/rank_shift.o
+	@mkdir -p $(@D)
+	$(CC) $(HARNESS_CFLAGS) -o $@ $^ -lm
+test-build: $(RANK_SHIFT_VECTORS)

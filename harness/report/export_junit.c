@@ -1,8 +1,8 @@
 /* Export as a JUnit XML report (CI systems show it as test results): one <testsuite> for the
  * session, one <testcase> per workload, named after it, in the class "hakbench.<B>_vs_<A>" (the
- * session's first two variants). A regression and failed runs of A or B are a <failure> with
- * the change or the outcome in its message; an inconclusive comparison passes with a note in
- * <system-out>. A session of one variant fails only on failed runs. */
+ * session's first two variants). A regression (of throughput or memory) and failed runs of A or B
+ * are a <failure> with the change or the outcome in its message; an inconclusive comparison
+ * passes with a note in <system-out>. A session of one variant fails only on failed runs. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,13 +28,22 @@ static int failure_of(const report_data *r, int w, char *why, size_t len)
                  fl->of, fl->variant, fl->status);
     }
     if (n) return 1;
-    if (r->cmp && r->has_cmp[w] && r->cmp[w].verdict == VERDICT_REGRESSION) {
-        char ch[32], lo[32], hi[32];
-        md_pct(ch, sizeof ch, r->cmp[w].change);
-        md_pct(lo, sizeof lo, r->cmp[w].ci_lo);
-        md_pct(hi, sizeof hi, r->cmp[w].ci_hi);
-        snprintf(why, len, "regression: %s (95%% CI %s … %s, δ ±%.1f%%)", ch, lo, hi,
+    if (r->cmp && r->has_cmp[w] && r->cmp[w].primary.verdict == VERDICT_REGRESSION) {
+        const metric_comparison *c = &r->cmp[w].primary;
+        char ch[32], iv[96];
+        md_pct(ch, sizeof ch, c->change);
+        md_interval(iv, sizeof iv, c->ci_lo, c->ci_hi, c->alpha);
+        snprintf(why, len, "regression: %s (interval %s, δ ±%.1f%%)", ch, iv,
                  r->cmp[w].delta * 100);
+        return 1;
+    }
+    memory_metric m;
+    if (r->cmp && r->has_cmp[w] && comparison_memory_change(&r->cmp[w], &m) == VERDICT_REGRESSION) {
+        const metric_comparison *c = &r->cmp[w].memory[m];
+        char x[32];
+        md_times(x, sizeof x, c->median_b / c->median_a);
+        snprintf(why, len, "regression: %s %s (memory, median %.0f KiB → %.0f KiB)",
+                 memory_metric_name(m), x, c->median_a, c->median_b);
         return 1;
     }
     return 0;
@@ -83,9 +92,9 @@ int export_write_junit(FILE *f, const export_source *src)
                     strstr(why, "regression") == why ? "regression" : "failed-runs");
         } else if (two && r.has_cmp[w]) {
             char ch[32];
-            md_pct(ch, sizeof ch, r.cmp[w].change);
+            md_pct(ch, sizeof ch, r.cmp[w].primary.change);
             fprintf(f, "\n      <system-out>%s: %s</system-out>\n    ",
-                    verdict_name(r.cmp[w].verdict), ch);
+                    verdict_name(r.cmp[w].primary.verdict), ch);
         }
         fprintf(f, "</testcase>\n");
     }

@@ -40,8 +40,8 @@ typedef struct {
     int regression;    /* 1: B holds more memory (a memory regression), 0: less */
     double a_kb, b_kb; /* A's and B's medians */
 } report_memory;
-/* The memory verdicts of workload w (at most 2), as the TL;DR ranks them. Until analysis/
- * gives paired memory verdicts, a verdict is a median 1.5x and 1 MiB apart. */
+/* The memory changes of workload w (at most 2: the regressions and improvements of its peak RSS
+ * and RSS after free, by the decision procedure), as the TL;DR ranks them. */
 int report_memory_verdicts(const report_data *r, int w, report_memory out[2]);
 
 /* session_advice.c */

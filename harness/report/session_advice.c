@@ -23,7 +23,8 @@ static int headline_workload(const report_data *r)
         verdict_t want = pass == 0 ? VERDICT_REGRESSION : VERDICT_IMPROVEMENT;
         for (int w = 0; w < r->nworkloads; w++) {
             if (!report_verdict_is(r, w, want)) continue;
-            if (best < 0 || fabs(report_cmp(r, w)->change) > fabs(report_cmp(r, best)->change))
+            if (best < 0 ||
+                fabs(report_cmp(r, w)->primary.change) > fabs(report_cmp(r, best)->primary.change))
                 best = w;
         }
     }
@@ -37,7 +38,7 @@ const char *report_severity(const report_data *r, report_verdict v)
         return "high";
     case REPORT_REGRESSION: {
         int w = headline_workload(r);
-        return (w >= 0 && report_cmp(r, w)->change <= -0.10) ? "high" : "medium";
+        return (w >= 0 && report_cmp(r, w)->primary.change <= -0.10) ? "high" : "medium";
     }
     case REPORT_INCONCLUSIVE:
         return "low";
@@ -130,7 +131,7 @@ static int findings(const report_data *r, finding **out)
     for (int w = 0; w < r->nworkloads; w++) {
         if (report_verdict_is(r, w, VERDICT_REGRESSION) ||
             report_verdict_is(r, w, VERDICT_IMPROVEMENT)) {
-            double ch = report_cmp(r, w)->change;
+            double ch = report_cmp(r, w)->primary.change;
             (*out)[n++] = (finding){.w = w, .worse = ch < 0, .size = fabs(log1p(ch))};
         }
         report_memory m[2];
@@ -173,7 +174,7 @@ static void write_finding_short(FILE *f, const report_data *r, const finding *x)
         md_times(buf, sizeof buf, x->mem.b_kb / x->mem.a_kb);
         fprintf(f, "%s %s on ", x->mem.what, buf);
     } else {
-        md_pct(buf, sizeof buf, report_cmp(r, x->w)->change);
+        md_pct(buf, sizeof buf, report_cmp(r, x->w)->primary.change);
         fprintf(f, "%s on ", buf);
     }
     md_cell(f, r->workloads[x->w]);
@@ -208,19 +209,19 @@ void report_write_headline(FILE *f, const report_data *r, report_verdict v)
 static void write_change_sentence(FILE *f, const report_data *r, int w)
 {
     const comparison *c = report_cmp(r, w);
-    char ma[32], mb[32], lo[32], hi[32], p[32];
-    md_si(ma, sizeof ma, c->median_a);
-    md_si(mb, sizeof mb, c->median_b);
-    md_pct(lo, sizeof lo, c->ci_lo);
-    md_pct(hi, sizeof hi, c->ci_hi);
-    md_p(p, sizeof p, c->p);
+    char ma[32], mb[32], iv[96], p[32];
+    md_si(ma, sizeof ma, c->primary.median_a);
+    md_si(mb, sizeof mb, c->primary.median_b);
+    md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
+    md_p(p, sizeof p, c->primary.p);
     fprintf(f, "**");
     md_cell(f, report_b(r)->spec);
-    fprintf(f, " is %.1f%% %s than ", fabs(c->change) * 100.0, c->change < 0 ? "slower" : "faster");
+    fprintf(f, " is %.1f%% %s than ", fabs(c->primary.change) * 100.0,
+            c->primary.change < 0 ? "slower" : "faster");
     md_cell(f, report_a(r)->spec);
     fprintf(f, " on ");
     md_cell(f, r->workloads[w]);
-    fprintf(f, "** (%s → %s %s, 95%% CI %s … %s, p %s%s)", ma, mb, report_unit(r), lo, hi,
+    fprintf(f, "** (%s → %s %s, interval %s, p %s%s)", ma, mb, report_unit(r), iv,
             p[0] == '<' ? "" : "= ", p);
 }
 
@@ -234,6 +235,33 @@ static void write_memory_sentence(FILE *f, const report_data *r, const finding *
     md_cell(f, r->workloads[x->w]);
     fprintf(f, ": %s %s** (median %s → %s%s)", x->mem.what, times, a, b,
             strcmp(x->mem.what, "peak RSS") == 0 ? ", failed runs included" : "");
+}
+
+/* Without a memory verdict, the workload where B's median peak RSS moved most against A's, when
+ * by 1.5x or more either way: a move the runs could not yet decide is still worth a look. */
+static void write_undecided_memory(FILE *f, const report_data *r)
+{
+    int mem = -1;
+    double mem_x = 1.0;
+    for (int w = 0; w < r->nworkloads; w++) {
+        double x =
+            report_cell_at(r, w, r->b)->rss_median_kb / report_cell_at(r, w, r->a)->rss_median_kb;
+        if (isnan(x) || isinf(x) || x <= 0) continue;
+        if (fabs(log(x)) > fabs(log(mem_x))) {
+            mem = w;
+            mem_x = x;
+        }
+    }
+    if (mem < 0 || (mem_x < 1.5 && mem_x > 1 / 1.5)) return;
+    char x[32], a[32], b[32];
+    md_times(x, sizeof x, mem_x);
+    md_kib(a, sizeof a, report_cell_at(r, mem, r->a)->rss_median_kb);
+    md_kib(b, sizeof b, report_cell_at(r, mem, r->b)->rss_median_kb);
+    fprintf(f, "- Peak RSS %s %s on ", mem_x > 1 ? "grew" : "shrank to", x);
+    md_cell(f, r->workloads[mem]);
+    const comparison *c = report_cmp(r, mem);
+    fprintf(f, " (median %s → %s; not decided: %s).\n", a, b,
+            c ? verdict_name(c->memory[MEMORY_PEAK_RSS].verdict) : "not compared");
 }
 
 /* Findings beyond this many are summed up in one line. */
@@ -280,24 +308,27 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
         int biggest = -1;
         for (int w = 0; w < r->nworkloads; w++)
             if (report_has_numbers(r, w) &&
-                (biggest < 0 ||
-                 fabs(report_cmp(r, w)->change) > fabs(report_cmp(r, biggest)->change)))
+                (biggest < 0 || fabs(report_cmp(r, w)->primary.change) >
+                                    fabs(report_cmp(r, biggest)->primary.change)))
                 biggest = w;
         if (biggest >= 0) {
             const comparison *c = report_cmp(r, biggest);
-            char ch[32], lo[32], hi[32];
-            md_pct(ch, sizeof ch, c->change);
-            md_pct(lo, sizeof lo, c->ci_lo);
-            md_pct(hi, sizeof hi, c->ci_hi);
+            char ch[32], iv[96];
+            md_pct(ch, sizeof ch, c->primary.change);
+            md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
             fprintf(f,
                     "- No workload differs beyond the noise band with confidence; the largest "
                     "change is %s on ",
                     ch);
             md_cell(f, r->workloads[biggest]);
-            fprintf(f, " (95%% CI %s … %s, %s).\n", lo, hi, verdict_name(c->verdict));
+            fprintf(f, " (interval %s, %s).\n", iv, verdict_name(c->primary.verdict));
         }
     }
+    int memory_found = 0;
+    for (int i = 0; i < n; i++)
+        memory_found |= all[i].memory;
     free(all);
+    if (!memory_found) write_undecided_memory(f, r);
 
     for (int i = 0; i < r->nfailures; i++) {
         const report_failure *fl = &r->failures[i];
@@ -329,11 +360,12 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
     int count[VERDICT_FAILED + 1] = {0}, compared = 0;
     for (int w = 0; w < r->nworkloads; w++)
         if (report_cmp(r, w)) {
-            count[report_cmp(r, w)->verdict]++;
+            count[report_cmp(r, w)->primary.verdict]++;
             compared++;
         }
     fprintf(f, "- Verdicts over %d workload%s:", compared, compared == 1 ? "" : "s");
-    static const verdict_t order[] = {VERDICT_FAILED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT,
+    static const verdict_t order[] = {VERDICT_FAILED,       VERDICT_REGRESSION,
+                                      VERDICT_IMPROVEMENT,  VERDICT_CHANGED_BELOW_DELTA,
                                       VERDICT_INCONCLUSIVE, VERDICT_EQUIVALENT};
     for (size_t i = 0, first = 1; i < sizeof order / sizeof order[0]; i++) {
         if (count[order[i]] == 0) continue;
@@ -468,8 +500,8 @@ static void write_step_keep_a(steps *st, const report_data *r, int head)
     fprintf(st->what, "): do not ship B as it stands");
     if (head >= 0 && report_verdict_is(r, head, VERDICT_REGRESSION)) {
         char ma[32], mb[32];
-        md_si(ma, sizeof ma, report_cmp(r, head)->median_a);
-        md_si(mb, sizeof mb, report_cmp(r, head)->median_b);
+        md_si(ma, sizeof ma, report_cmp(r, head)->primary.median_a);
+        md_si(mb, sizeof mb, report_cmp(r, head)->primary.median_b);
         fprintf(st->expect, "Restores %s %s on ", ma, report_unit(r));
         md_cell(st->expect, r->workloads[head]);
         fprintf(st->expect, " (B measured %s)", mb);
@@ -620,14 +652,14 @@ static void write_step_failure(steps *st, const report_data *r, const report_fai
     step_end(st);
 }
 
-/* The inconclusive workloads again, starting from the runs they reached here: run_ab.sh adds
- * runs to those still inconclusive, up to 3x (quick) or 2x. */
+/* The inconclusive workloads again, in looks as large as all the blocks they got here: the
+ * procedure's looks (run_ab.sh's default, 3) stop each workload at the first that decides it. */
 static void write_step_more_runs(steps *st, const report_data *r, const report_options *o)
 {
     int had = 0;
     for (int w = 0; w < r->nworkloads; w++)
         if (report_verdict_is(r, w, VERDICT_INCONCLUSIVE)) {
-            const comparison *c = report_cmp(r, w);
+            const metric_comparison *c = &report_cmp(r, w)->primary;
             int n = c->n_a < c->n_b ? c->n_a : c->n_b;
             if (n > had) had = n;
         }
@@ -635,8 +667,12 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
     char names[512] = "";
     size_t used = 0;
     step_begin(st);
-    fprintf(st->what, "Measure the inconclusive workloads again, starting from %d runs:", had);
-    fprintf(st->cmd, "./run_ab.sh%s --runs %d --workloads ", r->session.quick ? " --quick" : "",
+    fprintf(st->what,
+            "Measure the inconclusive workloads again, in looks of %d blocks (as many as "
+            "they got here):",
+            had);
+    /* the session's arguments: the short ones (run_ab.sh's default) or --full */
+    fprintf(st->cmd, "./run_ab.sh%s --runs %d --workloads ", r->session.quick ? "" : " --full",
             had);
     for (int w = 0, first = 1; w < r->nworkloads; w++) {
         if (!report_verdict_is(r, w, VERDICT_INCONCLUSIVE)) continue;
@@ -652,10 +688,10 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
     report_safe_name(safe, sizeof safe, names);
     snprintf(out, sizeof out, "reports/ab-rerun-%s.md", safe);
     fprintf(st->expect,
-            "A report of their own, with runs added to those still inconclusive (up to %d×): "
-            "run\\_ab.sh prints its path, `%s`; a firm verdict unless the true difference is "
-            "inside ±δ",
-            r->session.quick ? 3 : 2, out);
+            "A report of their own, in up to 3 looks, each workload stopping at the first that "
+            "decides it: run\\_ab.sh prints its path, `%s`; a firm verdict unless the true "
+            "difference is near ±δ",
+            out);
     fprintf(st->cmd, "%s --db ", o->peers ? " --peers" : "");
     shell_word(st->cmd, o->db_path);
     fprintf(st->cmd, " --out %s ", out);
@@ -670,7 +706,7 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
 static void write_step_adopt(steps *st, const report_data *r, int head)
 {
     char ch[32];
-    md_pct(ch, sizeof ch, report_cmp(r, head)->change);
+    md_pct(ch, sizeof ch, report_cmp(r, head)->primary.change);
     step_begin(st);
     fprintf(st->what, "Adopt B (");
     md_cell(st->what, report_b(r)->spec);

@@ -29,31 +29,29 @@ static void block_close(block *b, int details)
 
 static void write_results(FILE *f, const report_data *r)
 {
-    fprintf(f, "| Workload | Median A | Median B | Change | 95%% CI | Verdict |\n"
+    fprintf(f, "| Workload | Median A | Median B | Change | Interval (level) | Verdict |\n"
                "|---|---:|---:|---:|---|---|\n");
     for (int w = 0; w < r->nworkloads; w++) {
-        const comparison *c = report_cmp(r, w);
-        char ma[32] = "n/a", mb[32] = "n/a", ch[32] = "n/a", lo[32], hi[32];
+        const metric_comparison *c = report_cmp(r, w) ? &report_cmp(r, w)->primary : NULL;
+        char ma[32] = "n/a", mb[32] = "n/a", ch[32] = "n/a", iv[96] = "n/a";
         if (c && c->n_a) md_si(ma, sizeof ma, c->median_a);
         if (c && c->n_b) md_si(mb, sizeof mb, c->median_b);
-        fprintf(f, "| ");
-        md_cell(f, r->workloads[w]);
         if (report_has_numbers(r, w)) {
             md_pct(ch, sizeof ch, c->change);
-            md_pct(lo, sizeof lo, c->ci_lo);
-            md_pct(hi, sizeof hi, c->ci_hi);
-            fprintf(f, " | %s | %s | %s | %s … %s |", ma, mb, ch, lo, hi);
-        } else {
-            fprintf(f, " | %s | %s | %s | n/a |", ma, mb, ch);
+            md_interval(iv, sizeof iv, c->ci_lo, c->ci_hi, c->alpha);
         }
+        fprintf(f, "| ");
+        md_cell(f, r->workloads[w]);
+        fprintf(f, " | %s | %s | %s | %s |", ma, mb, ch, iv);
         int loud =
             report_verdict_is(r, w, VERDICT_REGRESSION) || report_verdict_is(r, w, VERDICT_FAILED);
         fprintf(f, " %s%s%s |\n", loud ? "**" : "", c ? verdict_name(c->verdict) : "not compared",
                 loud ? "**" : "");
     }
     fprintf(f,
-            "\nThroughput in %s, B against A; the verdict weighs the 95%% interval against "
-            "the noise band.\n\n",
+            "\nThroughput in %s, B against A: the Hodges-Lehmann change with its exact interval "
+            "at the level its look was judged at; the verdict weighs the interval against ±δ "
+            "(docs/statistics.md).\n\n",
             report_unit(r));
 }
 

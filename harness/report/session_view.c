@@ -88,34 +88,23 @@ const comparison *report_cmp(const report_data *r, int w)
 
 int report_verdict_is(const report_data *r, int w, verdict_t v)
 {
-    return r->has_cmp[w] && r->cmp[w].verdict == v;
+    return r->has_cmp[w] && r->cmp[w].primary.verdict == v;
 }
 
 int report_has_numbers(const report_data *r, int w)
 {
-    return r->has_cmp[w] && r->cmp[w].n_a > 0 && r->cmp[w].n_b > 0;
-}
-
-/* The rule until analysis/ gives paired memory verdicts: medians 1.5x apart either way and at
- * least 1 MiB apart (a small workload's few hundred KiB are noise). */
-#define MEMORY_FACTOR 1.5
-#define MEMORY_MIN_KB 1024.0
-
-static int memory_differs(double a, double b)
-{
-    return a > 0 && b > 0 && isfinite(a) && isfinite(b) && fabs(b - a) >= MEMORY_MIN_KB &&
-           (b >= MEMORY_FACTOR * a || a >= MEMORY_FACTOR * b);
+    return r->has_cmp[w] && r->cmp[w].primary.n_a > 0 && r->cmp[w].primary.n_b > 0;
 }
 
 int report_memory_verdicts(const report_data *r, int w, report_memory out[2])
 {
-    const report_cell *ca = report_cell_at(r, w, r->a), *cb = report_cell_at(r, w, r->b);
+    if (!r->has_cmp[w]) return 0;
     int n = 0;
-    if (memory_differs(ca->rss_median_kb, cb->rss_median_kb))
-        out[n++] = (report_memory){"peak RSS", cb->rss_median_kb > ca->rss_median_kb,
-                                   ca->rss_median_kb, cb->rss_median_kb};
-    if (memory_differs(ca->after_free_kb, cb->after_free_kb))
-        out[n++] = (report_memory){"RSS after free", cb->after_free_kb > ca->after_free_kb,
-                                   ca->after_free_kb, cb->after_free_kb};
+    for (int m = 0; m < MEMORY_METRICS; m++) {
+        const metric_comparison *mc = &r->cmp[w].memory[m];
+        if (mc->n_a == 0 || mc->n_b == 0 || !verdict_is_change(mc->verdict)) continue;
+        out[n++] = (report_memory){memory_metric_name((memory_metric)m),
+                                   mc->verdict == VERDICT_REGRESSION, mc->median_a, mc->median_b};
+    }
     return n;
 }

@@ -1,7 +1,9 @@
 /* A measuring session: builds every variant, then runs every workload under every variant in
  * randomized interleaved blocks (A B / B A ...) after discarded warm-up runs, one transaction per
- * run, with progress on stderr. With two variants, a workload whose comparison is inconclusive
- * gets more blocks, up to a budget (one at a time, or all at once: extend_once). Optionally
+ * run, with progress on stderr. The blocks come in looks of the decision procedure
+ * (analysis/procedure.h): after each look the session's A and B (its first two variants) are
+ * compared, and only the workloads still undecided get the next look's blocks, of A and B alone
+ * (further variants, e.g. peers, are references measured in the first look). Optionally
  * 'counters' runs per variant and workload with HAKMEM_STATS_FILE for the allocator's counters
  * (interleaved, three by default, so that their spread shows), and profiles of A and B where
  * they differ (run/profile.h). Used by run, calibrate, bisect, nightly. */
@@ -10,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "analysis/procedure.h"
 #include "store/store.h"
 
 typedef struct {
@@ -19,12 +22,8 @@ typedef struct {
     int nvariants;
     const char *const *workloads; /* names in workloads.conf */
     int nworkloads;
-    int runs;            /* measured runs per variant and workload (default 5; quick 3) */
+    procedure proc;      /* looks, blocks per look, alpha, delta (PROCEDURE_DEFAULT_*) */
     int warmup;          /* discarded runs per variant and workload (default 1) */
-    int max_runs;        /* budget for inconclusive workloads (default 3 x runs) */
-    int extend_once;     /* 1: an inconclusive workload gets all its remaining blocks
-                          * up to max_runs at once (two looks at the verdict in all);
-                          * 0: one block at a time, re-checked after each */
     int quick;           /* quick args from workloads.conf */
     int counters;        /* 1: counters runs per hakmem variant and workload */
     int counters_runs;   /* counters runs of each (default 3: their spread is the noise) */

@@ -1,9 +1,6 @@
--- hakmem results store, schema version 2 (PRAGMA user_version = 2).
+-- hakmem results store, schema version 1 (PRAGMA user_version = 1).
 -- This file is the public interface of results/hakmem.db; results/README.md documents it.
 -- Rows that may travel between databases (hakbench merge) carry a uuid.
--- An empty file gets the whole file (version 1, then every later section, which is a no-op
--- after it: IF NOT EXISTS); a file of version N gets the sections after "-- version N+1"
--- (store/migrations.c, compiled in by harness/build.mk).
 
 CREATE TABLE machines (
   id          INTEGER PRIMARY KEY,
@@ -145,28 +142,3 @@ CREATE VIEW results AS
          r.ops_per_sec, r.peak_rss_kb, r.started_at
     FROM runs r LEFT JOIN builds b ON b.id = r.build_id
    WHERE r.purpose = 'measure';
-
--- version 2: profiles (migration 1 -> 2)
--- Where the time goes: one profile per variant and workload of a session, made after the
--- measured runs (hakbench run --profile). perf: `perf record -e cpu-clock --call-graph dwarf`
--- samples as folded stacks; callgrind: instructions per function (self cost), one frame each.
-CREATE TABLE IF NOT EXISTS profiles (
-  id         INTEGER PRIMARY KEY,
-  session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  variant    TEXT NOT NULL,           -- the spec, as in session_variants
-  workload   TEXT NOT NULL,
-  tool       TEXT NOT NULL CHECK (tool IN ('perf', 'callgrind')),
-  args       TEXT NOT NULL,           -- the command line run
-  status     TEXT NOT NULL,           -- the run's outcome, as runs.status
-  ops        REAL,                    -- the workload's operation count (RESULT ops=), NULL if none
-  total      REAL NOT NULL,           -- samples (perf) or instructions (callgrind) in all
-  UNIQUE (session_id, variant, workload, tool)
-);
--- stack: frames root first, separated by ';' (the folded format of flame graphs); an inlined
--- frame ends in '_[i]', a kernel frame in '_[k]'. value: samples or instructions.
-CREATE TABLE IF NOT EXISTS profile_stacks (
-  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
-  stack      TEXT NOT NULL,
-  value      REAL NOT NULL,
-  PRIMARY KEY (profile_id, stack)
-);

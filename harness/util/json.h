@@ -1,5 +1,5 @@
 /* The JSON documents hakbench writes, through jansson. Each of hakbench's own is an object whose
- * "schema" names its kind and version ("hakbench-compare/1"; the foreign formats of export,
+ * "schema" names its kind and version ("hakbench-compare/2"; the foreign formats of export,
  * Bencher's and hyperfine's, have their own shape and no such field), text goes in through
  * utf8_sanitize (jansson refuses invalid UTF-8, and a refused string would vanish from its
  * object), and numbers that are not finite become null. */

@@ -41,12 +41,13 @@ assert set(cases) == {"larson", "tiny_hot", "fragmentation", "producer_consumer"
 assert cases["larson"].find("failure").get("type") == "regression"
 assert "regression" in cases["larson"].find("failure").get("message")
 assert cases["producer_consumer"].find("failure").get("type") == "failed-runs"
+assert "memory" in cases["fragmentation"].find("failure").get("message")
 assert cases["tiny_hot"].find("failure") is None
-assert suite.get("tests") == "4" and suite.get("failures") == "2", suite.attrib
+assert suite.get("tests") == "4" and suite.get("failures") == "3", suite.attrib
 assert all(c.get("classname") == "hakbench.f1130cc@fastpath_vs_e4cc7d0@baseline" for c in cases.values())
 ' "$tmp/x.xml"
 }
-check "junit: a testcase per workload, the regression and the crash as <failure>" junit_ok
+check "junit: a testcase per workload, the regression, the memory regression and the crash as <failure>" junit_ok
 
 hyperfine_ok() {
   py '
