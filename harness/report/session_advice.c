@@ -639,7 +639,7 @@ static void write_step_failure(steps *st, const report_data *r, const report_fai
     shell_word(st->cmd, fl->workload);
     fprintf(st->cmd,
             "%s --runs 1 --warmup 0 --no-counters --mem-limit %ld --db "
-            "/tmp/hakmem-repro.db || test $? -eq 1\n",
+            "\"$(mktemp -d)/repro.db\" || test $? -eq 1\n",
             r->session.quick ? " --quick" : "", session_mem_limit_mb(r));
     fprintf(st->cmd, "# alone: ");
     if (is_hakmem(v)) {
