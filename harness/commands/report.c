@@ -38,9 +38,9 @@ static const char report_usage[] =
     "                files beside it), to --out FILE or stdout\n"
     "  -h, --help    this text\n"
     "\n"
-    "Prints the report's path (markdown). Exit status: 0 no regression, 1 a regression or a failed "
-    "run of A\n"
-    "or B, 2 could not report (no such session or database, unwritable path).\n";
+    "Prints the report's path (markdown). Exit status: 0 no regression, 1 a regression (of\n"
+    "throughput or memory) or a failed run of A or B, 2 could not report (no such session or\n"
+    "database, unwritable path).\n";
 
 int cmd_report(int argc, char **argv)
 {
