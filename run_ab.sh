@@ -14,8 +14,9 @@ usage() {
 usage: ./run_ab.sh [options] [A] [B]
 
 Compares allocator variant B against A and writes a markdown report (with gnuplot plots
-beside it): verdict, TL;DR, per-workload results with their intervals, memory, the allocator
-counters that moved most, failures, ranked next steps, reproduce commands, environment.
+beside it): verdict, TL;DR, per-workload results with their intervals, memory, where the
+time goes (profiles, flame graphs), the allocator counters that moved most, failures, ranked
+next steps, reproduce commands, environment.
 The verdicts come from hakbench's decision procedure (docs/statistics.md): blocks of A and B
 in looks of --runs blocks, at most 3 looks; a workload stops at the first look that decides
 it; the workloads form one Holm family. `make calibrate` measures its false-positive rate and
@@ -38,6 +39,9 @@ power on this machine.
   --mem-limit MB     memory cap of each run; above it the run is killed and recorded as
                      'oom' (default 256 MB with the short arguments, so that a leak shows
                      within the short runs: they peak below 30 MB; hakbench's 2048 with --full)
+  --no-profile       skip the profiles: by default A and B are profiled after the measured
+                     runs on every workload where they are not equivalent (perf record with
+                     call graphs, callgrind on single-threaded workloads: about 5-30 s each)
   --peers            also run glibc (system), jemalloc, mimalloc, tcmalloc and tbbmalloc in
                      the first look (references: no further looks); the report adds a table of
                      every workload as ratios to glibc
@@ -58,6 +62,7 @@ die() { # exit 2 with a message: the comparison could not be made
 }
 
 quick=0 full=0 runs="" looks="" workloads="" mem_limit="" db=results/hakmem.db out="" peers=0
+profile=1
 specs=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --full) full=1 ;;
     --peers) peers=1 ;;
+    --no-profile) profile=0 ;;
     --runs|--looks|--workloads|--db|--out|--mem-limit)
       [ $# -ge 2 ] || die "$1 needs a value (see --help)"
       case $1 in
@@ -162,6 +168,7 @@ if [ $peers -eq 1 ]; then
 fi
 run_args=(run --variants "$variants" --workloads "$workloads" --db "$db")
 [ $short -eq 1 ] && run_args+=(--quick)
+[ $profile -eq 1 ] && run_args+=(--profile)
 # Blocks per look: the procedure's default (10; the calibrated one, `make calibrate`), 6 for
 # the smoke run.
 [ -z "$runs" ] && [ $quick -eq 1 ] && runs=6

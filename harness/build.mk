@@ -4,7 +4,7 @@
 # harness/<folder>/tests/test_*.sh are end-to-end tests. Headers are included by folder
 # ("store/store.h"), so -Iharness is the only include path.
 HARNESS_CFLAGS := $(CFLAGS_COMMON) -Iharness -I$(BUILD)/harness
-HARNESS_LIBS := -lsqlite3 -ljansson -lm
+HARNESS_LIBS := -lsqlite3 -ljansson -lcmark-gfm-extensions -lcmark-gfm -lm
 HARNESS_SRCS := $(filter-out harness/cli/main.c harness/testing/%,$(wildcard harness/*/*.c))
 HARNESS_HDRS := $(wildcard harness/*/*.h)
 HARNESS_OBJS := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS)) \

@@ -8,6 +8,8 @@ packages=(
   python3-scipy                   # known answers for the statistics (analysis/tests)
   libsqlite3-dev sqlite3          # results store
   libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev  # markdown to HTML (hakbench site)
+  chromium                        # the site's browser test (headless)
   libcmocka-dev                   # unit test framework
   gnuplot-nox                     # report plots
   hyperfine                       # whole-program workloads (app_*)

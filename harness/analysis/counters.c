@@ -22,99 +22,114 @@ static int is_per_op_counter(const char *name)
 static int cmp_change(const void *x, const void *y)
 {
     const counter_change *a = x, *b = y;
-    /* Counters present on both sides first: "refills x40" is evidence, while a counter that
-     * exists only in B (the fast path's own hits) mostly says which path B takes. */
-    int ia = isinf(a->score), ib = isinf(b->score);
-    if (ia != ib) return ia ? 1 : -1;
+    /* Two-sided counters first: "refills x40" is evidence, while a counter that one build never
+     * counts mostly says which path that build takes. */
+    if (a->one_sided != b->one_sided) return a->one_sided ? 1 : -1;
     if (a->score != b->score) return a->score > b->score ? -1 : 1;
     return strcmp(a->name, b->name);
 }
 
-typedef struct {
-    char name[64];
-    double a, b;
-    int has_a, has_b;
-} counter_pair;
-
-static counter_pair *pair_slot(counter_pair **pairs, int *n, const char *name)
+static double min_of(const double *x, int n)
 {
-    for (int i = 0; i < *n; i++)
-        if (strcmp((*pairs)[i].name, name) == 0) return &(*pairs)[i];
-    counter_pair *p = realloc(*pairs, sizeof *p * (size_t)(*n + 1));
-    if (!p) return NULL;
-    *pairs = p;
-    memset(&p[*n], 0, sizeof p[*n]);
-    snprintf(p[*n].name, sizeof p[*n].name, "%s", name);
-    return &p[(*n)++];
+    double m = x[0];
+    for (int i = 1; i < n; i++)
+        m = fmin(m, x[i]);
+    return m;
 }
 
-/* The pairs with a value on both sides, not both zero, sorted by change. */
-static int finish(counter_pair *pairs, int n, int per_op_all, counter_change **out)
+static double max_of(const double *x, int n)
+{
+    double m = x[0];
+    for (int i = 1; i < n; i++)
+        m = fmax(m, x[i]);
+    return m;
+}
+
+/* One counter from its runs' values xa[0..na) and xb[0..nb); 0 when it is no change at all
+ * (a side without runs, or zero everywhere). */
+static int judge(const char *name, int per_op, double *xa, int na, double *xb, int nb,
+                 counter_change *c)
+{
+    if (na == 0 || nb == 0) return 0;
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->per_op = per_op;
+    c->n_a = na;
+    c->n_b = nb;
+    c->a = stats_median(xa, (size_t)na);
+    c->b = stats_median(xb, (size_t)nb);
+    c->a_lo = min_of(xa, na);
+    c->a_hi = max_of(xa, na);
+    c->b_lo = min_of(xb, nb);
+    c->b_hi = max_of(xb, nb);
+    if (c->a_hi == 0 && c->b_hi == 0) return 0;
+    c->one_sided = c->a_hi == 0 || c->b_hi == 0;
+    c->beyond_spread = !c->one_sided && na >= COUNTERS_MIN_RUNS && nb >= COUNTERS_MIN_RUNS &&
+                       (c->b_lo > c->a_hi || c->b_hi < c->a_lo);
+    c->score = (c->a <= 0 || c->b <= 0) ? HUGE_VAL : fabs(log(c->b / c->a));
+    return 1;
+}
+
+/* Rows come name by name, A's before B's within a name: each name is one group. `value`
+ * gives a row's figure, per operation when `per_op` says so for its name. */
+typedef double (*row_value)(const void *rows, int i, int per_op, int *is_b, const char **name);
+
+static int compare_groups(const void *rows, int n, row_value value, int per_op_all,
+                          counter_change **out)
 {
     *out = calloc((size_t)n + 1, sizeof **out);
-    int k = 0;
-    for (int i = 0; *out && i < n; i++) {
-        counter_pair *p = &pairs[i];
-        if (!p->has_a || !p->has_b || (p->a == 0 && p->b == 0)) continue;
-        counter_change *c = &(*out)[k++];
-        snprintf(c->name, sizeof c->name, "%s", p->name);
-        c->a = p->a;
-        c->b = p->b;
-        c->per_op = per_op_all && is_per_op_counter(p->name);
-        c->score = (p->a <= 0 || p->b <= 0) ? HUGE_VAL : fabs(log(p->b / p->a));
-    }
-    if (*out) qsort(*out, (size_t)k, sizeof **out, cmp_change);
-    free(pairs);
-    return k;
-}
-
-int counters_compare(const store_counter_value *rows, int n, counter_change **out)
-{
-    /* Per operation only when both counters runs report their operation count. */
-    int per_op = 1;
-    for (int i = 0; i < n; i++)
-        if (rows[i].ops <= 0) per_op = 0;
-    counter_pair *pairs = NULL;
-    int np = 0;
-    for (int i = 0; i < n; i++) {
-        counter_pair *p = pair_slot(&pairs, &np, rows[i].name);
-        if (!p) break;
-        double x = (per_op && is_per_op_counter(rows[i].name)) ? rows[i].value / rows[i].ops
-                                                               : rows[i].value;
-        if (rows[i].is_b) {
-            p->b = x;
-            p->has_b = 1;
-        } else {
-            p->a = x;
-            p->has_a = 1;
-        }
-    }
-    return finish(pairs, np, per_op, out);
-}
-
-int events_compare(const store_event_value *rows, int n, counter_change **out)
-{
-    counter_pair *pairs = NULL;
-    int np = 0;
     double *xa = malloc(sizeof *xa * (size_t)(n + 1)), *xb = malloc(sizeof *xb * (size_t)(n + 1));
-    /* Rows come name by name: each name's A and B values are one group. */
-    for (int i = 0; xa && xb && i < n;) {
-        int na = 0, nb = 0, j = i;
-        for (; j < n && strcmp(rows[j].name, rows[i].name) == 0; j++) {
-            if (rows[j].is_b)
-                xb[nb++] = rows[j].per_op;
+    int k = 0;
+    for (int i = 0; *out && xa && xb && i < n;) {
+        int na = 0, nb = 0, j = i, is_b;
+        const char *name, *first;
+        value(rows, i, 0, &is_b, &first);
+        int per_op = per_op_all && is_per_op_counter(first);
+        for (; j < n; j++) {
+            double x = value(rows, j, per_op, &is_b, &name);
+            if (strcmp(name, first) != 0) break;
+            if (is_b)
+                xb[nb++] = x;
             else
-                xa[na++] = rows[j].per_op;
+                xa[na++] = x;
         }
-        counter_pair *p = pair_slot(&pairs, &np, rows[i].name);
-        if (p && na > 0 && nb > 0) {
-            p->a = stats_median(xa, (size_t)na);
-            p->b = stats_median(xb, (size_t)nb);
-            p->has_a = p->has_b = 1;
-        }
+        k += judge(first, per_op, xa, na, xb, nb, &(*out)[k]);
         i = j;
     }
     free(xa);
     free(xb);
-    return finish(pairs, np, 1, out);
+    if (*out) qsort(*out, (size_t)k, sizeof **out, cmp_change);
+    return *out ? k : 0;
+}
+
+static double counter_row(const void *rows, int i, int per_op, int *is_b, const char **name)
+{
+    const store_counter_value *r = &((const store_counter_value *)rows)[i];
+    *is_b = r->is_b;
+    *name = r->name;
+    return per_op ? r->value / r->ops : r->value;
+}
+
+int counters_compare(const store_counter_value *rows, int n, counter_change **out)
+{
+    /* Per operation only when every counters run reports its operation count. */
+    int per_op = 1;
+    for (int i = 0; i < n; i++)
+        if (rows[i].ops <= 0) per_op = 0;
+    return compare_groups(rows, n, counter_row, per_op, out);
+}
+
+/* perf events are divided by the operations in the query already. */
+static double event_row(const void *rows, int i, int per_op, int *is_b, const char **name)
+{
+    (void)per_op;
+    const store_event_value *r = &((const store_event_value *)rows)[i];
+    *is_b = r->is_b;
+    *name = r->name;
+    return r->per_op;
+}
+
+int events_compare(const store_event_value *rows, int n, counter_change **out)
+{
+    return compare_groups(rows, n, event_row, 1, out);
 }

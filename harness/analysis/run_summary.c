@@ -21,7 +21,7 @@ void run_summary_init(run_summary *s)
     memset(s, 0, sizeof *s);
     s->rss_seq = -1;
     s->median = s->lo = s->hi = NAN;
-    s->rss_median_kb = s->rss_max_kb = s->rss_ok_median_kb = s->after_free_kb = NAN;
+    s->rss_median_kb = s->rss_min_kb = s->rss_max_kb = s->rss_ok_median_kb = s->after_free_kb = NAN;
 }
 
 int run_summary_add(run_summary *s, const store_measured_run *r)
@@ -30,6 +30,7 @@ int run_summary_add(run_summary *s, const store_measured_run *r)
     if (s->args[0] == '\0') memcpy(s->args, r->args, sizeof s->args);
     if (r->has_rss) {
         if (push(&s->rss, &s->nrss, r->peak_rss_kb) != 0) return -1;
+        if (!(r->peak_rss_kb >= s->rss_min_kb)) s->rss_min_kb = r->peak_rss_kb;
         if (r->ok && push(&s->rss_ok, &s->nrss_ok, r->peak_rss_kb) != 0) return -1;
         if (s->rss_seq < 0 || r->peak_rss_kb > s->rss_max_kb) {
             s->rss_max_kb = r->peak_rss_kb;

@@ -14,9 +14,10 @@ typedef struct {
     int n_measure, n_ok;
     double *ops;           /* ops/s of the ok measured runs, in execution order */
     double median, lo, hi; /* median and its distribution-free 95% interval (min-max below 6) */
-    double rss_median_kb, rss_max_kb; /* peak RSS over the measured runs, failed ones included
-                                         (a leak shows); NAN when none */
-    double rss_ok_median_kb;          /* ... over the ok runs only */
+    double rss_median_kb, rss_min_kb, rss_max_kb; /* peak RSS over the measured runs, failed
+                                                     ones included (a leak shows); NAN when
+                                                     none */
+    double rss_ok_median_kb;                      /* ... over the ok runs only */
     double after_free_kb; /* median rss_after_free_kb reported by the workload, NAN if none */
     char args[1024];      /* command line of a measured run */
     int rss_seq;          /* the run with the highest peak, -1 if none */

@@ -22,14 +22,15 @@ static const command commands[] = {
     {"run", cmd_run, "run variants x workloads, interleaved, into a new session"},
     {"compare", cmd_compare, "statistics and verdicts of two variants in a session"},
     {"calibrate", cmd_calibrate, "measure the harness: false-positive rate, power, delta"},
-    {"export", cmd_export, "write a session's runs as csv, json, markdown, perf-table"},
-    {"report", cmd_report, "write the markdown report of a session"},
+    {"export", cmd_export, "write a session as csv, json, markdown, bmf, junit, hyperfine ..."},
+    {"report", cmd_report, "write the markdown (or GitHub) report of a session"},
     {"bisect", cmd_bisect, "find the first commit that made a workload slower"},
     {"nightly", cmd_nightly, "run the full suite at HEAD and report its history"},
     {"merge", cmd_merge, "import the sessions of another database"},
     {"build", cmd_build, "build a variant spec and print its library path"},
     {"variants", cmd_variants, "list the variants and workloads"},
     {"sessions", cmd_sessions, "list the sessions of a database"},
+    {"site", cmd_site, "write the static history site of a database"},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

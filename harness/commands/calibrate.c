@@ -210,7 +210,7 @@ static int size_delays(calibration_run *c)
     trial t;
     if (run_trial(c, TWIN_NAME, 3, 1, &t) != 0) return -1;
     store_counter_value *cv = NULL;
-    int n = store_last_counters(c->db, t.session, c->workload, "default", TWIN_NAME, &cv);
+    int n = store_counters_runs(c->db, t.session, c->workload, "default", TWIN_NAME, &cv);
     double mallocs = NAN, ops = NAN;
     for (int i = 0; i < n; i++)
         if (!cv[i].is_b && strcmp(cv[i].name, "malloc_calls") == 0) {

@@ -18,5 +18,6 @@ int cmd_merge(int argc, char **argv);     /* merge.c: import another database */
 int cmd_build(int argc, char **argv);     /* build.c: build a variant spec, print its library */
 int cmd_variants(int argc, char **argv);  /* variants.c: list variants and workloads */
 int cmd_sessions(int argc, char **argv);  /* sessions.c: list the sessions of a database */
+int cmd_site(int argc, char **argv);      /* site.c: the static history site */
 
 #endif

@@ -17,6 +17,7 @@
 
 static const char report_usage[] =
     "usage: hakbench report --session N [--out FILE] [--db PATH] [--a SPEC --b SPEC] [--peers]\n"
+    "                       [--format markdown|github]\n"
     "\n"
     "Writes the markdown report of a session: verdict, TL;DR, results per workload with 95%\n"
     "intervals, memory, the allocator counters that moved most, failures with their stderr,\n"
@@ -31,21 +32,30 @@ static const char report_usage[] =
     "  --b SPEC      variant B (default: its second variant)\n"
     "  --peers       always include the table of every variant as ratios to glibc (`system`);\n"
     "                it is included anyway when the session has more than two variants\n"
+    "  --format F    markdown (default): the full report with its plots and flame graphs;\n"
+    "                github: a short GitHub-flavoured summary for a pull-request comment or\n"
+    "                $GITHUB_STEP_SUMMARY (under 60,000 characters, details collapsed, no\n"
+    "                files beside it), to --out FILE or stdout\n"
     "  -h, --help    this text\n"
     "\n"
-    "Prints the report's path. Exit status: 0 no regression, 1 a regression or a failed run of A\n"
-    "or B, 2 could not report (no such session or database, unwritable path).\n";
+    "Prints the report's path (markdown). Exit status: 0 no regression, 1 a regression (of\n"
+    "throughput or memory) or a failed run of A or B, 2 could not report (no such session or\n"
+    "database, unwritable path).\n";
 
 int cmd_report(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"session", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-        {"db", required_argument, NULL, 'd'},      {"a", required_argument, NULL, 'a'},
-        {"b", required_argument, NULL, 'b'},       {"peers", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"session", required_argument, NULL, 's'},
+                                            {"out", required_argument, NULL, 'o'},
+                                            {"db", required_argument, NULL, 'd'},
+                                            {"a", required_argument, NULL, 'a'},
+                                            {"b", required_argument, NULL, 'b'},
+                                            {"peers", no_argument, NULL, 'p'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *db_path = STORE_DEFAULT_PATH, *out = NULL, *a = NULL, *b = NULL;
     int64_t session = 0;
-    int peers = 0, c;
+    int peers = 0, github = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
@@ -66,6 +76,14 @@ int cmd_report(int argc, char **argv)
             break;
         case 'p':
             peers = 1;
+            break;
+        case 'f':
+            if (strcmp(optarg, "markdown") != 0 && strcmp(optarg, "github") != 0) {
+                fprintf(stderr, "hakbench report: --format: '%s' is not markdown or github\n",
+                        optarg);
+                return 2;
+            }
+            github = strcmp(optarg, "github") == 0;
             break;
         case 'h':
             fputs(report_usage, stdout);
@@ -93,22 +111,23 @@ int cmd_report(int argc, char **argv)
         return 2;
     }
     char default_out[PATH_MAX];
-    if (!out) {
+    if (!out && !github) {
         snprintf(default_out, sizeof default_out, "reports/%s-%lld.md", r.session.kind,
                  (long long)session);
         out = default_out;
     }
     int rc = 2;
-    if (files_mkdir_parents(out) != 0) {
+    if (out && files_mkdir_parents(out) != 0) {
         fprintf(stderr, "hakbench report: cannot create the folder of %s: %s\n", out,
                 strerror(errno));
     } else {
-        report_options o = {.out_path = out, .db_path = db_path, .peers = peers};
-        if (report_write_markdown(&r, &o, err, sizeof err) != 0) {
+        report_options o = {.out_path = out, .db_path = db_path, .peers = peers, .github = github};
+        if ((github ? report_write_github(&r, &o, err, sizeof err)
+                    : report_write_markdown(&r, &o, err, sizeof err)) != 0) {
             fprintf(stderr, "hakbench report: %s\n", err);
         } else {
             report_verdict v = report_overall(&r);
-            printf("%s\n", out);
+            if (!github) printf("%s\n", out);
             rc = (v == REPORT_REGRESSION || v == REPORT_FAILED) ? 1 : 0;
         }
     }

@@ -39,8 +39,16 @@ static const char usage[] =
     "                       instructions: count instructions with callgrind (single-threaded\n"
     "                       workloads only; deterministic, slow)\n"
     "  --counters, --no-counters\n"
-    "                       one extra run per hakmem variant and workload that collects the\n"
+    "                       extra runs per hakmem variant and workload that collect the\n"
     "                       allocator's counters (default on)\n"
+    "  --counters-runs N    counters runs of each, interleaved (default 3: their spread is\n"
+    "                       the noise a counter change must exceed)\n"
+    "  --profile, --no-profile\n"
+    "                       after the measured runs, profile the first two variants on every\n"
+    "                       workload where they are not equivalent: perf record -e cpu-clock\n"
+    "                       with call graphs, and callgrind (quick arguments) on\n"
+    "                       single-threaded ones; one run each, under the time limit\n"
+    "                       (default off; run_ab.sh turns it on)\n"
     "  --time-limit S       kill a run after S seconds: 'timeout' (default 120; at least 900\n"
     "                       with --metric instructions, callgrind being ~50x slower)\n"
     "  --mem-limit MB       kill a run above MB of memory: 'oom' (default 2048)\n"
@@ -80,6 +88,9 @@ int cmd_run(int argc, char **argv)
 {
     enum {
         OPT_NO_COUNTERS = 256,
+        OPT_COUNTERS_RUNS,
+        OPT_PROFILE,
+        OPT_NO_PROFILE,
         OPT_VCONF,
         OPT_WCONF,
         OPT_LOOKS,
@@ -89,28 +100,32 @@ int cmd_run(int argc, char **argv)
         OPT_TIME,
         OPT_MEM
     };
-    static const struct option opts[] = {{"variants", required_argument, NULL, 'v'},
-                                         {"workloads", required_argument, NULL, 'w'},
-                                         {"runs", required_argument, NULL, 'n'},
-                                         {"looks", required_argument, NULL, OPT_LOOKS},
-                                         {"alpha", required_argument, NULL, OPT_ALPHA},
-                                         {"delta", required_argument, NULL, OPT_DELTA},
-                                         {"warmup", required_argument, NULL, 'W'},
-                                         {"quick", no_argument, NULL, 'Q'},
-                                         {"db", required_argument, NULL, 'd'},
-                                         {"pin", no_argument, NULL, 'p'},
-                                         {"metric", required_argument, NULL, 'm'},
-                                         {"counters", no_argument, NULL, 'c'},
-                                         {"no-counters", no_argument, NULL, OPT_NO_COUNTERS},
-                                         {"time-limit", required_argument, NULL, OPT_TIME},
-                                         {"mem-limit", required_argument, NULL, OPT_MEM},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"note", required_argument, NULL, OPT_NOTE},
-                                         {"variants-conf", required_argument, NULL, OPT_VCONF},
-                                         {"workloads-conf", required_argument, NULL, OPT_WCONF},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"variants", required_argument, NULL, 'v'},
+        {"workloads", required_argument, NULL, 'w'},
+        {"runs", required_argument, NULL, 'n'},
+        {"looks", required_argument, NULL, OPT_LOOKS},
+        {"alpha", required_argument, NULL, OPT_ALPHA},
+        {"delta", required_argument, NULL, OPT_DELTA},
+        {"warmup", required_argument, NULL, 'W'},
+        {"quick", no_argument, NULL, 'Q'},
+        {"db", required_argument, NULL, 'd'},
+        {"pin", no_argument, NULL, 'p'},
+        {"metric", required_argument, NULL, 'm'},
+        {"counters", no_argument, NULL, 'c'},
+        {"no-counters", no_argument, NULL, OPT_NO_COUNTERS},
+        {"counters-runs", required_argument, NULL, OPT_COUNTERS_RUNS},
+        {"profile", no_argument, NULL, OPT_PROFILE},
+        {"no-profile", no_argument, NULL, OPT_NO_PROFILE},
+        {"time-limit", required_argument, NULL, OPT_TIME},
+        {"mem-limit", required_argument, NULL, OPT_MEM},
+        {"seed", required_argument, NULL, 's'},
+        {"note", required_argument, NULL, OPT_NOTE},
+        {"variants-conf", required_argument, NULL, OPT_VCONF},
+        {"workloads-conf", required_argument, NULL, OPT_WCONF},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     session_opts o;
     session_opts_init(&o);
     const char *variants = NULL, *workloads = NULL, *db_path = STORE_DEFAULT_PATH;
@@ -166,6 +181,16 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_NO_COUNTERS:
             o.counters = 0;
+            break;
+        case OPT_COUNTERS_RUNS:
+            if (cli_parse_long("run", "--counters-runs", optarg, 1, 100, &v)) return 2;
+            o.counters_runs = (int)v;
+            break;
+        case OPT_PROFILE:
+            o.profile = 1;
+            break;
+        case OPT_NO_PROFILE:
+            o.profile = 0;
             break;
         case OPT_TIME:
             if (cli_parse_double("run", "--time-limit", optarg, 0.1, 86400, &o.time_limit_s))

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "report/report.h"
 #include "store/runs.h"
 #include "store/sessions.h"
 #include "store/store.h"
@@ -28,5 +29,9 @@ extern const int export_nformats;
 
 /* The format of that name, NULL when there is none. */
 const export_format *export_find(const char *name);
+
+/* The run summaries of the source's session (report_load_runs), for the formats that want
+ * medians rather than raw rows: 0, or -1 with the reason printed (r freed). */
+int export_load_runs(const export_source *src, report_data *r);
 
 #endif

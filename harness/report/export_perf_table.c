@@ -27,12 +27,7 @@ static const report_cell *cell_of(const report_data *r, int w, const char *spec)
 int export_write_perf_table(FILE *f, const export_source *src)
 {
     report_data r;
-    char err[512];
-    if (report_load_runs(src->db, src->session->id, &r, err, sizeof err) != 0) {
-        fprintf(stderr, "hakbench export: %s\n", err);
-        report_free(&r);
-        return -1;
-    }
+    if (export_load_runs(src, &r) != 0) return -1;
     /* Runs per variant and workload: one figure when every one got as many. */
     int least = 0, most = 0;
     for (int i = 0; i < r.nworkloads * r.nvariants; i++) {

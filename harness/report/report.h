@@ -13,6 +13,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/counters.h"
+#include "analysis/profile_diff.h"
 #include "analysis/run_summary.h"
 #include "store/builds.h"
 #include "store/runs.h"
@@ -34,6 +35,15 @@ typedef counter_change report_counter;
  * example (store/runs.h). */
 typedef store_failure report_failure;
 
+/* A's and B's profiles of one workload side by side (analysis/profile_diff.h): perf samples,
+ * and callgrind instructions for single-threaded workloads. */
+typedef struct {
+    int has_perf, has_callgrind;
+    profile_diff perf, callgrind;
+    double samples_a, samples_b;     /* perf samples of A's and B's profiling runs */
+    char args_a[1024], args_b[1024]; /* perf's command lines */
+} report_profile;
+
 typedef struct {
     store_session session; /* with its machine */
 
@@ -50,6 +60,8 @@ typedef struct {
     int *ncounters;
     report_counter **perf; /* per workload, perf stat events */
     int *nperf;
+    report_profile *profiles; /* per workload */
+    int nprofiled;            /* workloads with a profile of A and of B */
     report_failure *failures;
     rss_growth *growth; /* per failure: how its example run's RSS grew */
     int nfailures;
@@ -74,17 +86,28 @@ int report_load_runs(store *db, int64_t session_id, report_data *r, char *err, s
 void report_free(report_data *r);
 
 /* The session's verdict for B against A: failed (a run of A or B failed, or a build) before
- * regression before inconclusive before improvement before equivalent. */
+ * regression before improvement before inconclusive before equivalent. */
 report_verdict report_overall(const report_data *r);
 const char *report_verdict_title(report_verdict v);
 
 typedef struct {
-    const char *out_path; /* the markdown file; plots go beside it */
+    const char *out_path; /* the markdown file; plots go beside it (NULL: stdout, github only) */
     const char *db_path;  /* as typed, for the reproduce commands */
     int peers;            /* 1: the peer table even if the session has no more than A and B */
+    int github;           /* 1: the GitHub summary (report_write_github) */
 } report_options;
 
 /* Writes the report and its plots. Returns 0, or -1 with a reason in err (unwritable path). */
 int report_write_markdown(const report_data *r, const report_options *o, char *err, size_t errlen);
+
+/* The largest summary GitHub shows: a pull-request comment holds 65,536 characters, a job
+ * summary 1 MiB; this leaves room for what a CI step adds around it. */
+#define REPORT_GITHUB_MAX 60000
+/* A short GitHub-flavoured summary for a pull-request comment or a CI job summary
+ * ($GITHUB_STEP_SUMMARY): the finding in the heading, the TL;DR, a compact results table, and
+ * the details (where the time goes, next steps, the environment) collapsed in <details>, each
+ * left out whole when it would pass REPORT_GITHUB_MAX. No files beside it. To o->out_path, or
+ * stdout when NULL. 0, or -1 with a reason in err. */
+int report_write_github(const report_data *r, const report_options *o, char *err, size_t errlen);
 
 #endif

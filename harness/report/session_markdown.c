@@ -13,20 +13,6 @@
 #include "report/markdown.h"
 #include "report/plot.h"
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-/* out_path without its ".md": plots are named <stem>-<what>.png beside the report. */
-static void plot_stem(char *dst, size_t len, const char *out_path)
-{
-    size_t n = strlen(out_path);
-    if (n > 3 && strcmp(out_path + n - 3, ".md") == 0) n -= 3;
-    snprintf(dst, len, "%.*s", (int)n, out_path);
-}
-
 static void write_variant_line(FILE *f, const char *role, const report_variant *v,
                                const char *subject)
 {
@@ -58,20 +44,12 @@ static void write_title(FILE *f, const report_data *r, report_verdict verdict)
 {
     static const char *const status[] = {"no difference beyond the noise band", "improvement found",
                                          "inconclusive", "regression found", "failures found"};
-    int count[VERDICT_FAILED + 1] = {0}, compared = 0;
-    for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w]) {
-            count[r->cmp[w].primary.verdict]++;
-            compared++;
-        }
     fprintf(f, "# ");
     md_cell(f, report_b(r)->spec);
     fprintf(f, " vs ");
     md_cell(f, report_a(r)->spec);
-    fprintf(f, ": %s", report_verdict_title(verdict));
-    if (count[VERDICT_REGRESSION] || count[VERDICT_FAILED])
-        fprintf(f, " (%d of %d workloads regressed or failed)",
-                count[VERDICT_REGRESSION] + count[VERDICT_FAILED], compared);
+    fprintf(f, ": ");
+    report_write_headline(f, r, verdict);
     fprintf(f, "\n\n- **Status:** %s\n", status[verdict]);
     fprintf(f, "- **Severity:** %s\n", report_severity(r, verdict));
     fprintf(f, "- **Date:** %.10s (session %lld, started ", r->session.started_at,
@@ -97,7 +75,7 @@ static void write_ci(FILE *f, const comparison *c)
 static void write_bars_plot(FILE *f, const report_data *r, const report_options *o)
 {
     char stem[PATH_MAX], png[PATH_MAX + 16];
-    plot_stem(stem, sizeof stem, o->out_path);
+    report_plot_stem(stem, sizeof stem, o->out_path);
     snprintf(png, sizeof png, "%s-runs.png", stem);
     int nw = r->nworkloads, nv = r->nvariants;
     plot_bar *bars = calloc((size_t)(nw * nv) + 1, sizeof *bars);
@@ -124,7 +102,7 @@ static void write_bars_plot(FILE *f, const report_data *r, const report_options 
                 "Bars: medians; error bars: distribution-free 95%% interval of the median (the "
                 "range of the runs below 6 runs); dots: every measured run, so the noise is "
                 "visible.\n\n",
-                base_name(png));
+                report_base_name(png));
     else
         fprintf(f, "_Plot unavailable: gnuplot is missing or failed (`make deps`)._\n\n");
 }
@@ -231,7 +209,7 @@ static void write_rss_plot(FILE *f, const report_data *r, const report_options *
     const report_variant *v[2] = {report_a(r), report_b(r)};
     if (c[0]->rss_n == 0 && c[1]->rss_n == 0) return;
     char stem[PATH_MAX], safe[64], png[PATH_MAX + 96], label[2][200], title[160];
-    plot_stem(stem, sizeof stem, o->out_path);
+    report_plot_stem(stem, sizeof stem, o->out_path);
     report_safe_name(safe, sizeof safe, r->workloads[w]);
     snprintf(png, sizeof png, "%s-rss-%s.png", stem, safe);
     plot_series s[2];
@@ -243,7 +221,7 @@ static void write_rss_plot(FILE *f, const report_data *r, const report_options *
     if (plot_lines(png, title, "seconds", "RSS (MiB)", s, 2) == 0) {
         fprintf(f, "![RSS over time on ");
         md_cell(f, r->workloads[w]);
-        fprintf(f, "](%s)\n\n", base_name(png));
+        fprintf(f, "](%s)\n\n", report_base_name(png));
     } else {
         fprintf(f, "_RSS plot of ");
         md_cell(f, r->workloads[w]);
@@ -284,31 +262,65 @@ static void write_memory(FILE *f, const report_data *r, const report_options *o)
         write_rss_plot(f, r, o, w);
 }
 
+/* "0.0023 (0.0021 … 0.0025)": the median and the range of the runs, the range only when the
+ * runs differ. */
+static void write_median_range(FILE *f, double median, double lo, double hi)
+{
+    char m[32], l[32], h[32];
+    md_si(m, sizeof m, median);
+    md_si(l, sizeof l, lo);
+    md_si(h, sizeof h, hi);
+    if (strcmp(l, h) == 0)
+        fprintf(f, "%s", m);
+    else
+        fprintf(f, "%s (%s … %s)", m, l, h);
+}
+
+/* Two-sided counters that changed by REPORT_COUNTER_SHOWN or more, then the one-sided ones
+ * in a sentence of their own. */
 static void write_counter_table(FILE *f, const report_counter *c, int n, int max)
 {
     int shown = 0;
-    while (shown < n && shown < max && c[shown].score >= log(REPORT_COUNTER_SHOWN))
+    while (shown < n && shown < max && !c[shown].one_sided &&
+           c[shown].score >= log(REPORT_COUNTER_SHOWN))
         shown++;
     if (shown == 0) {
-        fprintf(f, "No counter changed by more than %.0f%%.\n\n", (REPORT_COUNTER_SHOWN - 1) * 100);
-        return;
+        fprintf(f, "No counter that both builds count changed by more than %.0f%%.\n\n",
+                (REPORT_COUNTER_SHOWN - 1) * 100);
+    } else {
+        fprintf(f, "| Counter | A: median (range) | B: median (range) | B/A | Beyond the spread "
+                   "|\n|---|---:|---:|---:|---|\n");
+        for (int i = 0; i < shown; i++) {
+            char x[32];
+            md_times(x, sizeof x, c[i].b / c[i].a);
+            fprintf(f, "| ");
+            md_cell(f, c[i].name);
+            fprintf(f, "%s | ", c[i].per_op ? " per op" : "");
+            write_median_range(f, c[i].a, c[i].a_lo, c[i].a_hi);
+            fprintf(f, " | ");
+            write_median_range(f, c[i].b, c[i].b_lo, c[i].b_hi);
+            fprintf(f, " | %s | %s |\n", x,
+                    c[i].beyond_spread ? "yes"
+                    : c[i].n_a < COUNTERS_MIN_RUNS || c[i].n_b < COUNTERS_MIN_RUNS
+                        ? "no spread: too few runs"
+                        : "no: the runs overlap");
+        }
+        fputc('\n', f);
     }
-    fprintf(f, "| Counter | A | B | B/A |\n|---|---:|---:|---:|\n");
-    for (int i = 0; i < shown; i++) {
-        char a[32], b[32], x[32];
+    int one = 0;
+    for (int i = 0; i < n; i++) {
+        if (!c[i].one_sided) continue;
+        char a[32], b[32];
         md_si(a, sizeof a, c[i].a);
         md_si(b, sizeof b, c[i].b);
-        if (c[i].a == 0)
-            snprintf(x, sizeof x, "new");
-        else if (c[i].b == 0)
-            snprintf(x, sizeof x, "gone");
-        else
-            md_times(x, sizeof x, c[i].b / c[i].a);
-        fprintf(f, "| ");
+        fprintf(f, "%s",
+                one++ ? ", "
+                      : "Counted by one build only (they say which path a build "
+                        "takes, not why it is faster or slower): ");
         md_cell(f, c[i].name);
-        fprintf(f, "%s | %s | %s | %s |\n", c[i].per_op ? " per op" : "", a, b, x);
+        fprintf(f, " (A %s, B %s%s)", a, b, c[i].per_op ? " per op" : "");
     }
-    fputc('\n', f);
+    if (one) fprintf(f, ".\n\n");
 }
 
 static const report_counter *find_counter(const report_counter *c, int n, const char *name)
@@ -331,9 +343,23 @@ static void write_superslabs_kept(FILE *f, const report_counter *c, int n)
             ka, mapped->a, kb, mapped->b);
 }
 
-static void write_where(FILE *f, const report_data *r)
+/* Counters runs of one variant on one workload: the most any pair had. */
+static int counters_runs_per_variant(const report_data *r)
+{
+    int most = 0;
+    for (int w = 0; w < r->nworkloads; w++)
+        for (int i = 0; i < r->ncounters[w]; i++) {
+            const report_counter *c = &r->counters[w][i];
+            if (c->n_a > most) most = c->n_a;
+            if (c->n_b > most) most = c->n_b;
+        }
+    return most;
+}
+
+static void write_where(FILE *f, const report_data *r, const report_options *o)
 {
     fprintf(f, "## Where the difference comes from\n\n");
+    report_write_profiles(f, r, o);
     int any = 0;
     for (int w = 0; w < r->nworkloads; w++)
         if (r->ncounters[w] > 0) any = 1;
@@ -347,8 +373,9 @@ static void write_where(FILE *f, const report_data *r)
         report_top_counter(r, &top, &top_w);
         if (!top)
             fprintf(f,
-                    "No allocator counter moved by %.1f× or more between A and B (counting only "
-                    "events that happen at least once per %.0f operations).\n\n",
+                    "No allocator counter that both builds count moved by %.1f× or more between "
+                    "A and B beyond the spread of their runs (counting only events that happen "
+                    "at least once per %.0f operations).\n\n",
                     REPORT_COUNTER_NOTABLE, 1 / REPORT_COUNTER_MIN_RATE);
         if (top) {
             fprintf(f, "The counter that moved most: ");
@@ -356,10 +383,12 @@ static void write_where(FILE *f, const report_data *r)
             fprintf(f, ".\n\n");
         }
         fprintf(f,
-                "Allocator counters of one counters run per variant (`HAKMEM_STATS_FILE`), "
-                "per operation where that makes sense, the biggest changes first (changes "
-                "under %.0f%% left out):\n\n",
-                (REPORT_COUNTER_SHOWN - 1) * 100);
+                "Allocator counters of the counters runs (`HAKMEM_STATS_FILE`; %d per variant "
+                "and workload in this session), per operation where that makes sense: the "
+                "median and the range of the runs, the biggest changes first (under %.0f%% "
+                "left out). A change is evidence only beyond the spread: when the ranges of A's "
+                "and B's runs do not overlap.\n\n",
+                counters_runs_per_variant(r), (REPORT_COUNTER_SHOWN - 1) * 100);
         for (int w = 0; w < r->nworkloads; w++) {
             if (r->ncounters[w] == 0) continue;
             fprintf(f, "### ");
@@ -382,10 +411,6 @@ static void write_where(FILE *f, const report_data *r)
             write_counter_table(f, r->perf[w], r->nperf[w], 6);
         }
     }
-    fprintf(f,
-            "Function-level profiles (`perf record` sample shares) were not collected in this "
-            "session%s.\n\n",
-            perf ? "" : ", nor were perf stat events");
 }
 
 static void write_growth(FILE *f, const rss_growth *g)
@@ -539,7 +564,7 @@ int report_write_markdown(const report_data *r, const report_options *o, char *e
     write_results(f, r, o);
     if (o->peers || r->nvariants > 2) write_peers(f, r);
     write_memory(f, r, o);
-    write_where(f, r);
+    write_where(f, r, o);
     write_failures(f, r);
     report_write_next_steps(f, r, verdict, o);
     report_write_reproduce(f, r, o);

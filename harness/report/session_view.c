@@ -3,6 +3,7 @@
 #include "report/report_internal.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,19 @@ void report_safe_name(char *dst, size_t len, const char *src)
     dst[i] = '\0';
 }
 
+const char *report_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+void report_plot_stem(char *dst, size_t len, const char *out_path)
+{
+    size_t n = strlen(out_path);
+    if (n > 3 && strcmp(out_path + n - 3, ".md") == 0) n -= 3;
+    snprintf(dst, len, "%.*s", (int)n, out_path);
+}
+
 const char *report_signal_name(int sig)
 {
     static const struct {
@@ -65,4 +79,32 @@ void report_outcome_text(char *buf, size_t len, const report_failure *fl)
         snprintf(buf, len, "could not be built");
     else
         snprintf(buf, len, "failed (exit %d)", fl->exit_code);
+}
+
+const comparison *report_cmp(const report_data *r, int w)
+{
+    return r->has_cmp[w] ? &r->cmp[w] : NULL;
+}
+
+int report_verdict_is(const report_data *r, int w, verdict_t v)
+{
+    return r->has_cmp[w] && r->cmp[w].primary.verdict == v;
+}
+
+int report_has_numbers(const report_data *r, int w)
+{
+    return r->has_cmp[w] && r->cmp[w].primary.n_a > 0 && r->cmp[w].primary.n_b > 0;
+}
+
+int report_memory_verdicts(const report_data *r, int w, report_memory out[2])
+{
+    if (!r->has_cmp[w]) return 0;
+    int n = 0;
+    for (int m = 0; m < MEMORY_METRICS; m++) {
+        const metric_comparison *mc = &r->cmp[w].memory[m];
+        if (mc->n_a == 0 || mc->n_b == 0 || !verdict_is_change(mc->verdict)) continue;
+        out[n++] = (report_memory){memory_metric_name((memory_metric)m),
+                                   mc->verdict == VERDICT_REGRESSION, mc->median_a, mc->median_b};
+    }
+    return n;
 }

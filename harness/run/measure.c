@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run/argbuf.h"
 #include "run/executor.h"
 #include "store/runs.h"
 #include "util/files.h"
 #include "util/subprocess.h"
 
-#define MAX_ARGS 96
 /* hyperfine runs per harness run of a whole-program workload. */
 #define APP_RUNS_FULL 3
 #define APP_RUNS_QUICK 1
@@ -23,33 +23,6 @@
 static const char PERF_CANDIDATES[] = "page-faults,minor-faults,major-faults,context-switches,"
                                       "cpu-migrations,task-clock,cycles,instructions,branches,"
                                       "branch-misses,cache-references,cache-misses";
-
-typedef struct {
-    char *argv[MAX_ARGS];
-    int argc;
-    char storage[4096];
-    size_t used;
-} argbuf;
-
-static void push(argbuf *a, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    if (a->argc >= MAX_ARGS - 1 || a->used + n > sizeof a->storage) return;
-    char *copy = a->storage + a->used;
-    memcpy(copy, s, n);
-    a->used += n;
-    a->argv[a->argc++] = copy;
-    a->argv[a->argc] = NULL;
-}
-
-static void push_words(argbuf *a, const char *text)
-{
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", text);
-    char *save = NULL;
-    for (char *w = strtok_r(tmp, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-        push(a, w);
-}
 
 /* Parses `perf stat -x,` output: "value,unit,event,..." lines; NULL out when none counted. */
 static int parse_perf(const char *text, char names[][48], double *values, int max)
@@ -220,14 +193,6 @@ int measure_record_build_failure(const measure_ctx *ctx, const measure_job *job,
     return rc;
 }
 
-static void join_args(char *const *argv, char *out, size_t len)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int i = 0; argv[i] && used < len; i++)
-        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", argv[i]);
-}
-
 int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, size_t len)
 {
     const workload_def *w = job->workload;
@@ -264,41 +229,41 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
                  counters     ? 1
                  : ctx->quick ? APP_RUNS_QUICK
                               : APP_RUNS_FULL);
-        push(a, "hyperfine");
-        push(a, "--runs");
-        push(a, runs);
-        push(a, "-N");
-        push(a, "--style");
-        push(a, "none");
-        push(a, "--export-json");
-        push(a, json_file);
-        push(a, app_cmd);
+        argbuf_push(a, "hyperfine");
+        argbuf_push(a, "--runs");
+        argbuf_push(a, runs);
+        argbuf_push(a, "-N");
+        argbuf_push(a, "--style");
+        argbuf_push(a, "none");
+        argbuf_push(a, "--export-json");
+        argbuf_push(a, json_file);
+        argbuf_push(a, app_cmd);
     } else {
         if (use_perf) {
-            push(a, "perf");
-            push(a, "stat");
-            push(a, "-x,");
-            push(a, "-o");
-            push(a, perf_file);
-            push(a, "-e");
+            argbuf_push(a, "perf");
+            argbuf_push(a, "stat");
+            argbuf_push(a, "-x,");
+            argbuf_push(a, "-o");
+            argbuf_push(a, perf_file);
+            argbuf_push(a, "-e");
             /* user-space instructions only: the kernel's share varies between runs */
-            push(a, perf_instructions ? "instructions:u" : ctx->perf_events);
-            push(a, "--");
+            argbuf_push(a, perf_instructions ? "instructions:u" : ctx->perf_events);
+            argbuf_push(a, "--");
             perf_child = a->argc;
             /* perf must not run under the measured allocator: env sets it for the workload. */
             if (lib) {
                 snprintf(preload_env, sizeof preload_env, "LD_PRELOAD=%s", lib);
-                push(a, "env");
-                push(a, preload_env);
+                argbuf_push(a, "env");
+                argbuf_push(a, preload_env);
                 preload = NULL;
             }
         } else if (instructions) {
-            push(a, "valgrind");
-            push(a, "--tool=callgrind");
-            push(a, "--callgrind-out-file=/dev/null");
+            argbuf_push(a, "valgrind");
+            argbuf_push(a, "--tool=callgrind");
+            argbuf_push(a, "--callgrind-out-file=/dev/null");
         }
-        if (w->program[0]) push(a, w->program);
-        push_words(a, args);
+        if (w->program[0]) argbuf_push(a, w->program);
+        argbuf_push_words(a, args);
     }
 
     const char *env[2] = {counters && job->hakmem ? env_counters : NULL, NULL};
@@ -371,7 +336,7 @@ int measure_run(const measure_ctx *ctx, const measure_job *job, char *status, si
         }
     }
     char cmdline[2048];
-    join_args(a->argv, cmdline, sizeof cmdline);
+    argbuf_join(a, cmdline, sizeof cmdline);
     if (lib && preload) {
         char full[2048 + PATH_MAX + 16];
         snprintf(full, sizeof full, "LD_PRELOAD=%s %s", lib, cmdline);

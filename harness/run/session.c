@@ -16,6 +16,7 @@
 #include "builds/builder.h"
 #include "run/machine.h"
 #include "run/measure.h"
+#include "run/profile.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
 #include "store/sessions.h"
@@ -34,6 +35,7 @@ void session_opts_init(session_opts *o)
     o->proc = procedure_default();
     o->warmup = 1;
     o->counters = 1;
+    o->counters_runs = 3;
     o->time_limit_s = 120;
     o->mem_limit_kb = 2L * 1024 * 1024;
     o->variants_conf = VARIANTS_CONF;
@@ -144,6 +146,7 @@ typedef struct {
     const workload_def **wl;
     int nw;
     int seq;
+    int profiles;
     uint64_t rng;
     progress prog;
 } session_state;
@@ -229,6 +232,53 @@ static int run_looks(session_state *s, int64_t session_id)
     }
     free(pending);
     return rc;
+}
+
+/* The verdict of A against B on workload w, or -1 when there is none. */
+static int verdict_of(session_state *s, int64_t session_id, int w)
+{
+    comparison *c = NULL;
+    int n = compare_session(s->db, session_id, s->vs[0].spec.spec, s->vs[1].spec.spec,
+                            s->wl[w]->name, -1, &c);
+    int v = n == 1 ? (int)c[0].primary.verdict : -1;
+    free(c);
+    return v;
+}
+
+/* Profiles of A and B on every workload where they are not equivalent: perf, and callgrind for
+ * single-threaded workloads unless a run failed there (a crashing or leaking variant under
+ * valgrind only burns time). A profile that fails costs only itself. */
+static int profile_differences(session_state *s, int64_t session_id)
+{
+    if (s->nv < 2 || !s->vs[0].build.ok || !s->vs[1].build.ok) return 0;
+    for (int w = 0; w < s->nw; w++) {
+        int verdict = verdict_of(s, session_id, w);
+        if (verdict < 0 || verdict == VERDICT_EQUIVALENT) continue;
+        for (int tool = PROFILE_PERF; tool <= PROFILE_CALLGRIND; tool++) {
+            if (!profile_supported((profile_tool)tool, s->wl[w]) ||
+                (tool == PROFILE_CALLGRIND && verdict == VERDICT_FAILED))
+                continue;
+            s->prog.total += 2;
+            for (int v = 0; v < 2; v++) {
+                variant_state *vs = &s->vs[v];
+                measure_job job = {.variant = vs->spec.spec,
+                                   .build_id = vs->build.build_id,
+                                   .library = vs->build.library,
+                                   .workload = s->wl[w],
+                                   .purpose = tool == PROFILE_PERF ? "perf" : "callgrind",
+                                   .seq = ++s->profiles}; /* names its scratch files */
+                char status[16];
+                progress_show(&s->prog, vs->spec.spec, s->wl[w]->name, job.purpose);
+                if (profile_run(&s->ctx, &job, (profile_tool)tool, status, sizeof status) != 0)
+                    return -1;
+                s->prog.done++;
+                if (strcmp(status, "ok") != 0)
+                    progress_note(&s->prog, "hakbench: profile of %s under %s: %s\n",
+                                  s->wl[w]->name, vs->spec.spec, status);
+            }
+        }
+    }
+    return 0;
 }
 
 /* Resolves the variant specs and workload names; prints what is wrong and returns -1. */
@@ -399,16 +449,22 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     int nok = ok_variants(&s), nhak = 0;
     for (int v = 0; v < s.nv; v++)
         nhak += s.vs[v].counters_build.ok;
-    s.prog.total = s.nw * (nok * (o->warmup + o->proc.runs_per_look) + (counters ? nhak : 0));
+    s.prog.total = s.nw * (nok * (o->warmup + o->proc.runs_per_look) +
+                           (counters ? nhak * o->counters_runs : 0));
 
     for (int w = 0; w < s.nw; w++)
         for (int i = 0; i < o->warmup; i++)
             for (int v = 0; v < s.nv; v++)
                 if (s.vs[v].build.ok && run_one(&s, v, w, "warmup", 0) != 0) goto out_tmp;
     if (run_looks(&s, id) != 0) goto out_tmp;
+    /* Counters runs interleaved (A B A B ...), each a block of its own: their spread is how much
+     * a counter moves between identical runs. */
     for (int w = 0; counters && w < s.nw; w++)
-        for (int v = 0; v < s.nv; v++)
-            if (s.vs[v].counters_build.ok && run_one(&s, v, w, "counters", 0) != 0) goto out_tmp;
+        for (int k = 1; k <= o->counters_runs; k++)
+            for (int v = 0; v < s.nv; v++)
+                if (s.vs[v].counters_build.ok && run_one(&s, v, w, "counters", k) != 0)
+                    goto out_tmp;
+    if (o->profile && profile_differences(&s, id) != 0) goto out_tmp;
 
     if (store_session_finish(db, id) != 0) goto out_tmp;
     if (!o->quiet && s.prog.tty) fputs("\r\033[K", stderr);

@@ -3,9 +3,10 @@
  * run, with progress on stderr. The blocks come in looks of the decision procedure
  * (analysis/procedure.h): after each look the session's A and B (its first two variants) are
  * compared, and only the workloads still undecided get the next look's blocks, of A and B alone
- * (further variants, e.g. peers, are references measured in the first look). Optionally one
- * extra 'counters' run per variant and workload with HAKMEM_STATS_FILE for the allocator's
- * counters. Used by run, calibrate, bisect, nightly. */
+ * (further variants, e.g. peers, are references measured in the first look). Optionally
+ * 'counters' runs per variant and workload with HAKMEM_STATS_FILE for the allocator's counters
+ * (interleaved, three by default, so that their spread shows), and profiles of A and B where
+ * they differ (run/profile.h). Used by run, calibrate, bisect, nightly. */
 #ifndef HAKBENCH_SESSION_H
 #define HAKBENCH_SESSION_H
 
@@ -24,7 +25,11 @@ typedef struct {
     procedure proc;      /* looks, blocks per look, alpha, delta (PROCEDURE_DEFAULT_*) */
     int warmup;          /* discarded runs per variant and workload (default 1) */
     int quick;           /* quick args from workloads.conf */
-    int counters;        /* 1: one extra counters run per hakmem variant and workload */
+    int counters;        /* 1: counters runs per hakmem variant and workload */
+    int counters_runs;   /* counters runs of each (default 3: their spread is the noise) */
+    int profile;         /* 1: after the measured runs, profiles of A and B (the first two
+                          * variants) on each workload whose verdict is not equivalent:
+                          * perf record, and callgrind for single-threaded workloads */
     int pin;             /* 1: pin each run to a CPU */
     int instructions;    /* 1: --metric instructions (single-threaded workloads) */
     double time_limit_s; /* per run (default 120) */

@@ -99,6 +99,17 @@ static const char merge_sql[] =
     "INSERT INTO main.rss_samples (run_id, t_ms, rss_kb)"
     "  SELECT mr.dst, x.t_ms, x.rss_kb FROM other.rss_samples x"
     "    JOIN merge_run mr ON mr.src = x.run_id;"
+    "INSERT INTO main.profiles (session_id, variant, workload, tool, args, status, ops, total)"
+    "  SELECT ms.dst, x.variant, x.workload, x.tool, x.args, x.status, x.ops, x.total"
+    "    FROM other.profiles x JOIN merge_session ms ON ms.src = x.session_id ORDER BY x.id;"
+    "CREATE TEMP TABLE merge_profile (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
+    "INSERT INTO merge_profile SELECT x.id, d.id FROM other.profiles x"
+    "  JOIN merge_session ms ON ms.src = x.session_id"
+    "  JOIN main.profiles d ON d.session_id = ms.dst AND d.variant = x.variant"
+    "   AND d.workload = x.workload AND d.tool = x.tool;"
+    "INSERT INTO main.profile_stacks (profile_id, stack, value)"
+    "  SELECT mp.dst, x.stack, x.value FROM other.profile_stacks x"
+    "    JOIN merge_profile mp ON mp.src = x.profile_id;"
     "INSERT INTO main.bisect_steps (session_id, step, revision, verdict, detail, change, runs,"
     "    ci_lo, ci_hi)"
     "  SELECT ms.dst, x.step, x.revision, x.verdict, x.detail, x.change, x.runs, x.ci_lo,"
@@ -155,7 +166,7 @@ int store_merge(store *s, const char *other_path, store_merge_counts *counts, ch
     if (sql_exec(s->sql,
                  "DROP TABLE temp.merge_machine; DROP TABLE temp.merge_build;"
                  "DROP TABLE temp.merge_new; DROP TABLE temp.merge_session;"
-                 "DROP TABLE temp.merge_run; COMMIT",
+                 "DROP TABLE temp.merge_run; DROP TABLE temp.merge_profile; COMMIT",
                  "merge: commit") != 0) {
         sql_rollback(s->sql);
         goto out;

@@ -7,10 +7,12 @@
 
 extern const char hakbench_schema_sql[];
 extern const char hakbench_migration_v2_sql[];
+extern const char hakbench_migration_v3_sql[];
 
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     hakbench_schema_sql,       /* 0 -> 1: an empty file gets the version-1 schema */
     hakbench_migration_v2_sql, /* 1 -> 2: session revision and procedure, calibration keys */
+    hakbench_migration_v3_sql, /* 2 -> 3: profiles, profile_stacks */
 };
 
 const char *const store_required_tables[] = {"machines",    "builds",   "sessions",    "runs",

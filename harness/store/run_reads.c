@@ -149,6 +149,7 @@ static void read_counter_value(sql_stmt *st, void *row)
     c->value = sql_double(st, 1);
     c->ops = sql_double(st, 2);
     c->is_b = (int)sql_int64(st, 3);
+    c->run_id = sql_int64(st, 4);
 }
 
 /* Binds the parameters of the A-against-B questions: ?1 session, ?2 workload, ?3 A, ?4 B. */
@@ -161,17 +162,15 @@ static void bind_ab(sql_stmt *st, int64_t session, const char *workload, const c
     sql_bind_text(st, 4, b);
 }
 
-int store_last_counters(store *s, int64_t session, const char *workload, const char *a,
+int store_counters_runs(store *s, int64_t session, const char *workload, const char *a,
                         const char *b, store_counter_value **out)
 {
     sql_stmt *st =
-        sql_prepare(s->sql, "SELECT c.name, c.value, COALESCE(r.ops, 0), r.variant = ?4 FROM "
+        sql_prepare(s->sql, "SELECT c.name, c.value, COALESCE(r.ops, 0), r.variant = ?4, r.id FROM "
                             "counters c JOIN runs r ON r.id = c.run_id"
                             " WHERE r.session_id = ?1 AND r.workload = ?2 AND r.purpose = "
-                            "'counters' AND r.variant IN (?3, ?4) AND r.seq = (SELECT MAX(seq) "
-                            "FROM runs x WHERE x.session_id = r.session_id AND x.workload = "
-                            "r.workload AND x.variant = r.variant AND x.purpose = 'counters')"
-                            " ORDER BY c.name");
+                            "'counters' AND r.status = 'ok' AND r.variant IN (?3, ?4)"
+                            " ORDER BY c.name, r.variant = ?4, r.seq");
     bind_ab(st, session, workload, a, b);
     return store_collect(st, (void **)out, sizeof **out, read_counter_value, "reading counters");
 }

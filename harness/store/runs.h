@@ -136,9 +136,11 @@ typedef struct {
     char name[64];
     double value, ops; /* ops: the counters run's operation count, 0 when unknown */
     int is_b;
+    int64_t run_id;
 } store_counter_value;
-/* Allocator counters of the last counters run of A and of B on a workload, by name. */
-int store_last_counters(store *s, int64_t session, const char *workload, const char *a,
+/* Allocator counters of every ok counters run of A and of B on a workload, by name, then
+ * variant, then execution order. */
+int store_counters_runs(store *s, int64_t session, const char *workload, const char *a,
                         const char *b, store_counter_value **out);
 
 typedef struct {

@@ -12,7 +12,7 @@
 #define STORE_DEFAULT_PATH "results/hakmem.db"
 /* The schema version this hakbench writes (PRAGMA user_version); migrations.c takes older
  * files there. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store;
 

@@ -1,7 +1,8 @@
-/* The JSON documents hakbench writes, through jansson: each is an object whose "schema" names
- * its kind and version ("hakbench-compare/2"), text goes in through utf8_sanitize (jansson
- * refuses invalid UTF-8, and a refused string would vanish from its object), and numbers that
- * are not finite become null. */
+/* The JSON documents hakbench writes, through jansson. Each of hakbench's own is an object whose
+ * "schema" names its kind and version ("hakbench-compare/2"; the foreign formats of export,
+ * Bencher's and hyperfine's, have their own shape and no such field), text goes in through
+ * utf8_sanitize (jansson refuses invalid UTF-8, and a refused string would vanish from its
+ * object), and numbers that are not finite become null. */
 #ifndef HAKBENCH_UTIL_JSON_H
 #define HAKBENCH_UTIL_JSON_H
 

@@ -64,6 +64,30 @@ int subprocess_run(char *const argv[], const char *cwd, char *out, size_t outlen
     return run(argv, cwd, 1, out, outlen, keep_tail);
 }
 
+int subprocess_to_file(char *const argv[], const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd);
+        return -1;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(fd, 1);
+        dup2(null, 2);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(fd);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 int subprocess_line(char *const argv[], const char *cwd, char *out, size_t outlen)
 {
     int rc = run(argv, cwd, 0, out, outlen, 0);

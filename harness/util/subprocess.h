@@ -11,6 +11,11 @@
  * Returns the exit status (0..255), 128+signal when killed, -1 when it could not be started. */
 int subprocess_run(char *const argv[], const char *cwd, char *out, size_t outlen, int keep_tail);
 
+/* Runs argv[0] (PATH lookup) with its stdout written to the file at path (created or
+ * truncated) and its stderr discarded: for outputs too large for a buffer. The exit status as
+ * subprocess_run gives it, -1 when the file cannot be created or the child not started. */
+int subprocess_to_file(char *const argv[], const char *path);
+
 /* Like subprocess_run, with stderr discarded and the first line of stdout (trimmed) in out. */
 int subprocess_line(char *const argv[], const char *cwd, char *out, size_t outlen);
 

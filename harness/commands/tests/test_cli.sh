@@ -12,7 +12,7 @@ expect_fail() { expect_exit 2 "$@"; }
 help_ok() { $HAKBENCH "$@" >"$tmp/help" 2>&1 && grep -q "usage" "$tmp/help"; }
 check "--help exits 0" help_ok --help
 cp "$tmp/help" "$tmp/help.list"
-for cmd in run compare calibrate export report bisect nightly merge build variants sessions; do
+for cmd in run compare calibrate export report bisect nightly merge build variants sessions site; do
   check "--help lists $cmd" grep -q "^  $cmd " "$tmp/help.list"
   check "$cmd --help" help_ok "$cmd" --help
 done
@@ -33,7 +33,7 @@ accepts_listed_options() {
   done
   return $bad
 }
-for cmd in run compare calibrate export report bisect nightly merge build variants sessions; do
+for cmd in run compare calibrate export report bisect nightly merge build variants sessions site; do
   check "$cmd accepts every option its --help lists" accepts_listed_options "$cmd"
 done
 
@@ -79,8 +79,8 @@ session=$(sed -n 's/^session \([0-9]*\)$/\1/p' "$tmp/run.out")
 check "run prints the session" [ -n "$session" ]
 check "warm-up runs are stored as warmup" \
   [ "$(q "$db" "SELECT count(*) FROM runs WHERE purpose = 'warmup'")" = 2 ]
-check "one counters run for the hakmem variant only" \
-  [ "$(q "$db" "SELECT group_concat(variant) FROM runs WHERE purpose = 'counters'")" = default ]
+check "three counters runs for the hakmem variant only (their spread is the noise)" \
+  [ "$(q "$db" "SELECT group_concat(variant) FROM runs WHERE purpose = 'counters'")" = default,default,default ]
 check "the counters run stored the allocator's counters" \
   [ "$(q "$db" "SELECT count(*) > 0 FROM counters")" = 1 ]
 check "each block runs each variant once" \

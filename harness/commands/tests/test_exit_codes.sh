@@ -60,6 +60,8 @@ check "sessions lists the three sessions" [ "$(grep -c '^ *[0-9]  ' "$tmp/out")"
 exits 2 "sessions of a missing database" sessions --db "$tmp/none.db"
 exits 0 "merge" merge "$fixture" --db "$tmp/merged.db"
 exits 2 "merge of a file that is no database" merge "$tmp/workloads.conf" --db "$tmp/merged.db"
+exits 0 "site" site --out "$tmp/site" --db "$fixture"
+exits 2 "site of a missing database" site --out "$tmp/site" --db "$tmp/none.db"
 exits 0 "variants" variants "${conf[@]}"
 exits 2 "variants with an unexpected argument" variants extra
 

@@ -53,7 +53,7 @@ SQL
 # Both files were written as schema version 1; any hakbench command brings them to 2 (merge
 # refuses another version). Version 2's columns travel too.
 "$HAKBENCH" sessions --db "$tmp/a.db" > /dev/null && "$HAKBENCH" sessions --db "$tmp/b.db" > /dev/null
-check "opening a version-1 file migrates it to 2" test "$(q "$tmp/b.db" 'PRAGMA user_version')" = 2
+check "opening a version-1 file migrates it to 3" test "$(q "$tmp/b.db" 'PRAGMA user_version')" = 3
 sqlite3 "$tmp/b.db" "UPDATE sessions SET hakbench_revision = 'cafe', procedure_version = 1, looks = 3,
   runs_per_look = 10, holm_family = 5 WHERE uuid = 'only-b'; UPDATE bisect_steps SET ci_lo = -0.25,
   ci_hi = -0.15"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Schema migration: a database hakbench wrote at schema version 1 (fixtures/v1.sql, a real one)
-# is brought to the current version when any command opens it, in one transaction; nothing is
-# lost, old sessions keep their verdicts (one look, procedure version 0), and old calibrations
-# never stand in for a calibration of the new procedure.
+# is brought to the current version (3) when any command opens it, in one transaction; nothing
+# is lost, old sessions keep their verdicts (one look, procedure version 0), and old
+# calibrations never stand in for a calibration of the new procedure. A version-2 file (the same
+# data taken through migration_v2.sql, as hakbench 2 left it) gets the profile tables of 3.
 source "$(dirname "$0")/../../testing/lib.sh"
 db="$tmp/v1.db"
 sqlite3 "$db" < harness/store/tests/fixtures/v1.sql
@@ -11,7 +12,9 @@ runs_before=$(q "$db" "SELECT count(*) FROM runs")
 
 "$HAKBENCH" sessions --db "$db" > "$tmp/sessions" 2>&1
 check "opening it succeeds" test $? -eq 0
-check "it is now at version 2" test "$(q "$db" 'PRAGMA user_version')" = 2
+check "it is now at version 3" test "$(q "$db" 'PRAGMA user_version')" = 3
+check "... with the profile tables" \
+    test "$(q "$db" "SELECT count(*) FROM sqlite_master WHERE name IN ('profiles', 'profile_stacks')")" = 2
 check "no run is lost" test "$(q "$db" "SELECT count(*) FROM runs")" = "$runs_before"
 check "old sessions say they predate the procedure" \
     test "$(q "$db" "SELECT count(*) FROM sessions WHERE procedure_version <> 0 OR hakbench_revision <> ''")" = 0
@@ -31,7 +34,23 @@ check "an old session's report is written" test -s "$tmp/report.md"
 
 # Opening twice migrates once.
 "$HAKBENCH" sessions --db "$db" > /dev/null 2>&1
-check "a second open changes nothing" test "$(q "$db" 'PRAGMA user_version')" = 2
+check "a second open changes nothing" test "$(q "$db" 'PRAGMA user_version')" = 3
+
+# A version-2 file: version 1 and migration 1 -> 2 applied by sqlite3 alone.
+v2="$tmp/v2.db"
+{ cat harness/store/tests/fixtures/v1.sql harness/store/migration_v2.sql
+  echo 'PRAGMA user_version = 2;'; } | sqlite3 "$v2"
+check "the version-2 file is at version 2, without profiles" \
+    test "$(q "$v2" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name = 'profiles'" | tr '\n' ' ')" = "2 0 "
+"$HAKBENCH" sessions --db "$v2" > /dev/null 2>&1
+check "opening a version-2 file succeeds" test $? -eq 0
+check "... and takes it to version 3" test "$(q "$v2" 'PRAGMA user_version')" = 3
+check "... keeping every run" test "$(q "$v2" "SELECT count(*) FROM runs")" = "$runs_before"
+check "... keeping its sessions' procedure columns" \
+    test "$(q "$v2" "SELECT count(*) FROM sessions WHERE looks = 1")" = "$(q "$v2" "SELECT count(*) FROM sessions")"
+check "... with empty profile tables" \
+    test "$(q "$v2" "SELECT (SELECT count(*) FROM profiles) + (SELECT count(*) FROM profile_stacks)")" = 0
+check "the migrated version-2 file passes integrity_check" test "$(q "$v2" 'PRAGMA integrity_check')" = ok
 
 # A file newer than this hakbench is refused untouched.
 sqlite3 "$db" 'PRAGMA user_version = 99'
