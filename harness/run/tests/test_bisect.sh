@@ -72,13 +72,13 @@ cat "$tmp/out"
 subject=$(g log -1 --format=%s "$delay")
 db=$tmp/bisect.db
 bs="(SELECT id FROM sessions WHERE kind = 'bisect' AND note LIKE 'bisect of %')"
-# What this machine can resolve right now: the median half-width of the measured steps'
-# intervals. Wider than delta, no step can come out equivalent and the search can only skip;
+# What this machine can resolve right now: the widest half-width of the measured steps'
+# intervals. Wider than delta, that step could not come out equivalent and the search had to skip;
 # then what must hold is safety (nothing wrong named, nothing undecided taken for good), and the
 # resolution checks are skipped (exit 77) with the figures, instead of failing on the machine.
-noise=$(q "$db" "SELECT (ci_hi - ci_lo) / 2 FROM bisect_steps WHERE session_id IN $bs AND detail <> 'build-failed' AND ci_lo IS NOT NULL ORDER BY (ci_hi - ci_lo) LIMIT 1 OFFSET (SELECT count(*) / 2 FROM bisect_steps WHERE session_id IN $bs AND detail <> 'build-failed' AND ci_lo IS NOT NULL)")
+noise=$(q "$db" "SELECT max(ci_hi - ci_lo) / 2 FROM bisect_steps WHERE session_id IN $bs AND detail <> 'build-failed' AND ci_lo IS NOT NULL")
 noisy=$(awk -v h="${noise:-1}" 'BEGIN { print (h > 0.03) ? 1 : 0 }')
-echo "median interval half-width of the steps: $(awk -v h="${noise:-1}" 'BEGIN { printf "%.1f%%", 100 * h }') (delta 3%), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "widest interval half-width of the steps: $(awk -v h="${noise:-1}" 'BEGIN { printf "%.1f%%", 100 * h }') (delta 3%), load $(cut -d' ' -f1-3 /proc/loadavg)"
 check "a named culprit is commit 11" \
     sh -c "! grep -q '^first bad commit: ' '$tmp/out' || test \"\$(tail -n 1 '$tmp/out')\" = 'first bad commit: $delay $subject'"
 check "no step was taken for good while undecided" \
@@ -98,13 +98,13 @@ good_equals_bad() {
         test "$(q "$db" "SELECT group_concat(step) FROM bisect_steps WHERE session_id = (SELECT max(id) FROM sessions WHERE kind = 'bisect' AND note LIKE 'bisect of %')")" = 0
 }
 
-if [ "$noisy" = 1 ] && [ "$status" -ne 0 ]; then
-    check "the search ended undecided (exit 1) or not reproduced (exit 2), not with an error" \
-        test "$status" -eq 1 -o "$status" -eq 2
+if [ "$noisy" = 1 ]; then
+    check "the search ended found (0), undecided (1) or not reproduced (2), not with an error" \
+        test "$status" -le 2
     check "integrity_check ok" test "$(q "$db" 'PRAGMA integrity_check')" = ok
     good_equals_bad
     finish || exit 1
-    echo "machine too noisy to resolve 5% (median step interval +-$(awk -v h="$noise" 'BEGIN { printf "%.1f%%", 100 * h }') > delta 3%): resolution checks skipped"
+    echo "machine too noisy to resolve 5% (widest step interval +-$(awk -v h="$noise" 'BEGIN { printf "%.1f%%", 100 * h }') > delta 3%): resolution checks skipped"
     exit 77
 fi
 check "bisect exits 0 (culprit found and confirmed)" test "$status" -eq 0
