@@ -2,9 +2,10 @@
 # harness/testing/ (shared test support);
 # harness/<folder>/tests/test_*.c are cmocka unit tests linked with everything but cli/main.c;
 # harness/<folder>/tests/test_*.sh are end-to-end tests. Headers are included by folder
-# ("store/store.h"), so -Iharness is the only include path.
-HARNESS_CFLAGS := $(CFLAGS_COMMON) -Iharness -I$(BUILD)/harness
-HARNESS_LIBS := -lsqlite3 -ljansson -lm
+# ("store/store.h"), so -Iharness is the only include path of ours (libpq-fe.h is in Debian's
+# /usr/include/postgresql).
+HARNESS_CFLAGS := $(CFLAGS_COMMON) -Iharness -I$(BUILD)/harness -I/usr/include/postgresql
+HARNESS_LIBS := -lsqlite3 -lpq -ljansson -lm
 HARNESS_SRCS := $(filter-out harness/cli/main.c harness/testing/%,$(wildcard harness/*/*.c))
 HARNESS_HDRS := $(wildcard harness/*/*.h)
 HARNESS_OBJS := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS)) \

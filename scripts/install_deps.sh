@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   gcc g++ make git python3 perl procps
   libsqlite3-dev sqlite3          # results store
+  libpq-dev postgresql            # the store on a PostgreSQL server (libpq); the tests start one
   libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
   libcmocka-dev                   # unit test framework
   gnuplot-nox                     # report plots

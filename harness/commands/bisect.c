@@ -40,7 +40,7 @@ static const char bisect_usage[] =
     "                     (default 5; --threshold too)\n"
     "  --quick            quick workload arguments and fewer runs (a smoke bisect)\n"
     "  --runs N           measured runs per variant and step (default 6; 4 with --quick)\n"
-    "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " STORE_DEFAULT_HELP ")\n"
     "  --reports-dir DIR  where the report goes (default reports)\n"
     "  --seed N           seeds run order and statistics (default 1)\n"
     "  -h, --help         this text\n"

@@ -78,7 +78,7 @@ static const char calibrate_usage[] =
                                     "  --quick        the workload's quick arguments\n"
                                     "  --seed N       first session seed (default: from the "
                                     "clock); trials use N, N+1, ...\n"
-                                    "  --db PATH      results database (default " STORE_DEFAULT_PATH
+                                    "  --db PATH      results database (default " STORE_DEFAULT_HELP
                                     ")\n"
                                     "  -h, --help     this text\n"
                                     "\n"
@@ -194,7 +194,7 @@ int cmd_calibrate(int argc, char **argv)
                                          {"db", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *workload = "larson";
+    const char *db_path = store_default_location(), *workload = "larson";
     long trials = 10, runs = 0, max_runs = 0;
     int quick = 0, c;
     uint64_t seed = (uint64_t)time(NULL);

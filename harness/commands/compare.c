@@ -44,7 +44,7 @@ static const char compare_usage[] =
     "  --workloads LIST only these workloads (--workload too)\n"
     "  --delta PCT      noise band in percent (default 2, raised per workload to the latest\n"
     "                   `hakbench calibrate` figure of this machine)\n"
-    "  --db PATH        results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH        results database (default " STORE_DEFAULT_HELP ")\n"
     "  --force          compare even when the runs come from different machines (different\n"
     "                   fingerprints, e.g. after hakbench merge); the output says so\n"
     "  --format FMT     text (default) or json\n"
@@ -90,7 +90,7 @@ int cmd_compare(int argc, char **argv)
                                          {"format", required_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *workloads = NULL, *format = "text";
+    const char *db_path = store_default_location(), *workloads = NULL, *format = "text";
     int64_t session = 0, session_a = 0;
     double delta = DEFAULT_DELTA;
     int force = 0, c;
@@ -153,7 +153,7 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr,
                     "hakbench compare: no session in %s besides %lld measured '%s'; measure it "
                     "first: hakbench run --variants %s --workloads larson\n",
-                    db_path, (long long)session_a, b, b);
+                    cli_db_shown(db_path), (long long)session_a, b, b);
             goto out;
         }
     } else if (!session) {
@@ -162,7 +162,7 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr,
                     "hakbench compare: no session in %s measured both '%s' and '%s'; measure "
                     "them first: hakbench run --variants %s,%s --workloads larson\n",
-                    db_path, a, b, a, b);
+                    cli_db_shown(db_path), a, b, a, b);
             goto out;
         }
     }
@@ -175,7 +175,7 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr,
                     "hakbench compare: %s has no session %lld (hakbench sessions lists "
                     "them)\n",
-                    db_path, (long long)sid);
+                    cli_db_shown(db_path), (long long)sid);
             goto out;
         }
         if (!store_session_has_variant(db, sid, spec)) {

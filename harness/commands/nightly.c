@@ -37,7 +37,7 @@ static const char nightly_usage[] =
     "                     compared only with quick nightlies\n"
     "  --bisect           bisect every new regression of a hakmem variant between the previous\n"
     "                     nightly's revision and today's; the bisect reports are linked\n"
-    "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " STORE_DEFAULT_HELP ")\n"
     "  --reports-dir DIR  where the report and plots go (default reports)\n"
     "  --runs N           measured runs per variant and workload (default 5; 3 with --quick)\n"
     "  --seed N           seeds run order, statistics and change points (default: the date)\n"

@@ -26,7 +26,7 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
                 "wall_s, user_s, sys_s, peak_rss_kb, minor_faults, major_faults, vol_ctxsw, "
                 "invol_ctxsw, cpu, result_line, stderr_tail, started_at) VALUES (?1, ?2, ?3, ?4, "
                 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-                "?22, ?23, ?24, ?25, ?26, ?27)");
+                "?22, ?23, ?24, ?25, ?26, ?27) RETURNING id");
     sql_bind_int64(st, 1, r->session_id);
     sql_bind_int64(st, 2, r->seq);
     if (r->build_id > 0) sql_bind_int64(st, 3, r->build_id);
@@ -56,16 +56,54 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
     sql_bind_text(st, 25, r->result_line ? r->result_line : "");
     sql_bind_text(st, 26, r->stderr_tail ? r->stderr_tail : "");
     sql_bind_text(st, 27, now);
-    if (sql_run(st, "storing a run") != 0) return -1;
-    *run_id = sql_last_insert_id(s->sql);
+    int rc = sql_step(st);
+    if (rc == SQL_ROW)
+        *run_id = sql_int64(st, 0);
+    else
+        fprintf(stderr, "hakbench: storing a run: %s\n", sql_stmt_error(st));
+    sql_finalize(st);
+    return rc == SQL_ROW ? 0 : -1;
+}
+
+/* RSS samples go in statements of up to SAMPLES_PER_INSERT rows: a long run has thousands, and
+ * one statement per row would make the server's share of storing a run grow with them. */
+#define SAMPLES_PER_INSERT 200
+
+static sql_stmt *prepare_samples_insert(store *s, int rows)
+{
+    char sql[64 + SAMPLES_PER_INSERT * 24];
+    size_t used = (size_t)snprintf(sql, sizeof sql,
+                                   "INSERT INTO rss_samples (run_id, t_ms, "
+                                   "rss_kb) VALUES ");
+    for (int i = 0; i < rows; i++)
+        used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(?1, ?%d, ?%d)", i ? ", " : "",
+                                 2 + 2 * i, 3 + 2 * i);
+    snprintf(sql + used, sizeof sql - used, " ON CONFLICT (run_id, t_ms) DO NOTHING");
+    return sql_prepare(s->sql, sql);
+}
+
+static int insert_samples(store *s, const store_run *r, int64_t run_id)
+{
+    for (int first = 0; first < r->nsamples; first += SAMPLES_PER_INSERT) {
+        int rows =
+            r->nsamples - first < SAMPLES_PER_INSERT ? r->nsamples - first : SAMPLES_PER_INSERT;
+        sql_stmt *st = prepare_samples_insert(s, rows);
+        sql_bind_int64(st, 1, run_id);
+        for (int i = 0; i < rows; i++) {
+            sql_bind_int64(st, 2 + 2 * i, r->sample_t_ms[first + i]);
+            sql_bind_int64(st, 3 + 2 * i, r->sample_rss_kb[first + i]);
+        }
+        if (sql_run(st, "storing RSS samples") != 0) return -1;
+    }
     return 0;
 }
 
 static int insert_details(store *s, const store_run *r, int64_t run_id)
 {
     for (int i = 0; i < r->nmetrics; i++) {
-        sql_stmt *st = sql_prepare(s->sql, "INSERT OR REPLACE INTO run_metrics (run_id, source, "
-                                           "name, value) VALUES (?1, ?2, ?3, ?4)");
+        sql_stmt *st = sql_prepare(s->sql, "INSERT INTO run_metrics (run_id, source, name, value) "
+                                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (run_id, source, "
+                                           "name) DO UPDATE SET value = excluded.value");
         sql_bind_int64(st, 1, run_id);
         sql_bind_text(st, 2, r->metrics[i].source);
         sql_bind_text(st, 3, r->metrics[i].name);
@@ -73,40 +111,44 @@ static int insert_details(store *s, const store_run *r, int64_t run_id)
         if (sql_run(st, "storing a run") != 0) return -1;
     }
     for (int i = 0; i < r->ncounters; i++) {
-        sql_stmt *st = sql_prepare(s->sql, "INSERT OR REPLACE INTO counters (run_id, name, value) "
-                                           "VALUES (?1, ?2, ?3)");
+        sql_stmt *st = sql_prepare(s->sql, "INSERT INTO counters (run_id, name, value) VALUES "
+                                           "(?1, ?2, ?3) ON CONFLICT (run_id, name) DO UPDATE SET "
+                                           "value = excluded.value");
         sql_bind_int64(st, 1, run_id);
         sql_bind_text(st, 2, r->counters[i].name);
         sql_bind_double(st, 3, r->counters[i].value);
         if (sql_run(st, "storing a run") != 0) return -1;
     }
-    sql_stmt *st = sql_prepare(s->sql, "INSERT OR REPLACE INTO rss_samples (run_id, t_ms, rss_kb) "
-                                       "VALUES (?1, ?2, ?3)");
-    for (int i = 0; i < r->nsamples; i++) {
-        sql_bind_int64(st, 1, run_id);
-        sql_bind_int64(st, 2, r->sample_t_ms[i]);
-        sql_bind_int64(st, 3, r->sample_rss_kb[i]);
-        if (sql_step(st) != SQL_DONE) {
-            fprintf(stderr, "hakbench: storing RSS samples: %s\n", sql_stmt_error(st));
-            sql_finalize(st);
-            return -1;
-        }
-        sql_reset(st);
-    }
+    return insert_samples(s, r, run_id);
+}
+
+/* 1 when the session already has the run (a COMMIT that reached the server before the
+ * connection broke), 0 when not, -1 on an error. */
+static int run_stored(store *s, const store_run *r)
+{
+    sql_stmt *st = sql_prepare(s->sql, "SELECT 1 FROM runs WHERE session_id = ?1 AND seq = ?2");
+    sql_bind_int64(st, 1, r->session_id);
+    sql_bind_int64(st, 2, r->seq);
+    int rc = sql_step(st);
     sql_finalize(st);
+    return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
+}
+
+static int insert_run(store *s, void *arg, int attempt)
+{
+    const store_run *r = arg;
+    int64_t run_id;
+    if (attempt > 0) {
+        int stored = run_stored(s, r);
+        if (stored != 0) return stored < 0 ? -1 : 0;
+    }
+    if (insert_run_row(s, r, &run_id) != 0 || insert_details(s, r, run_id) != 0) return -1;
     return 0;
 }
 
 int store_run_insert(store *s, const store_run *r)
 {
-    if (sql_begin_write(s->sql, "storing a run") != 0) return -1;
-    int64_t run_id;
-    if (insert_run_row(s, r, &run_id) != 0 || insert_details(s, r, run_id) != 0 ||
-        sql_commit(s->sql, "storing a run") != 0) {
-        sql_rollback(s->sql);
-        return -1;
-    }
-    return 0;
+    return store_transaction(s, "storing a run", insert_run, (void *)r);
 }
 
 int store_count_measured(store *s, int64_t session)
