@@ -60,3 +60,18 @@ $(HARNESS_FAKE): harness/testing/fake_workload.c
 # It is no test itself: the unit tests and the scripts use it, so `make test` builds it first.
 $(HARNESS_TESTS): $(HARNESS_FAKE)
 test-build: $(HARNESS_FAKE)
+
+# Benchmarks beside the layer they measure (harness/<folder>/tests/bench_*.c), linked as the
+# unit tests are; scripts/bench_store.sh runs the store's (make bench-store).
+HARNESS_BENCH_SRCS := $(sort $(wildcard harness/*/tests/bench_*.c))
+HARNESS_BENCHES := $(foreach b,$(HARNESS_BENCH_SRCS),$(BUILD)/bench/$(subst /tests/,/,$(b:.c=)))
+define harness_bench_rule
+$(BUILD)/bench/$(subst /tests/,/,$(1:.c=)): $(1) $$(HARNESS_OBJS) $$(HARNESS_HDRS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(HARNESS_CFLAGS) -o $$@ $$< $$(HARNESS_OBJS) $$(HARNESS_LIBS)
+endef
+$(foreach b,$(HARNESS_BENCH_SRCS),$(eval $(call harness_bench_rule,$(b))))
+
+.PHONY: bench-store
+bench-store: hakbench $(HARNESS_BENCHES) $(HARNESS_FAKE)
+	scripts/bench_store.sh

@@ -85,6 +85,10 @@ static int canonical_variant(const variant_table *vt, const char *spec, int exac
     if (at) snprintf(rev, sizeof rev, "%.*s", (int)(at - spec), spec);
     const variant_def *def = variants_find(vt, name);
     if (!at && def) return snprintf(out, outlen, "%s", name) < (int)outlen ? 0 : -1;
+    if (!at && exact) {
+        snprintf(err, errlen, "unknown variant '%s' (not in %s)", spec, conf);
+        return -1;
+    }
     if (!at) {
         /* a bare revision: the default build there */
         snprintf(rev, sizeof rev, "%s", spec);
@@ -102,9 +106,9 @@ static int canonical_variant(const variant_table *vt, const char *spec, int exac
     if ((exact && !revlist_is_sha(rev)) || rev[0] == '-' || revlist_resolve(rev, sha) != 0 ||
         (exact && strcmp(sha, rev) != 0)) {
         snprintf(err, errlen,
-                 at || exact ? "'%s': revision '%s' is not a commit of this repository"
-                             : "unknown variant '%s' (not in %s, and no git revision)",
-                 spec, at || exact ? rev : conf);
+                 at ? "'%s': revision '%s' is not a commit of this repository"
+                    : "unknown variant '%s' (not in %s, and no git revision)",
+                 spec, at ? rev : conf);
         return -1;
     }
     snprintf(out, outlen, "%s@%s", sha, name);

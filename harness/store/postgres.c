@@ -9,8 +9,10 @@
  * queries are translated on the way (pg_dialect.h).
  *
  * Statements: each goes to the server with its parameters in one message (PQsendQueryParams:
- * parse, bind, execute; nothing is prepared server-side), each parameter typed by the call that
- * bound it (bigint, double precision, text), so the server never guesses a type. Inside a write
+ * parse, bind, execute), each parameter typed by the call that bound it (bigint, double
+ * precision, text), so the server never guesses a type; a cached one (sql_prepare_cached: the
+ * statements of storing a run) is prepared on the server once per connection, so the server
+ * parses and plans it once. Inside a write
  * transaction the connection is in pipeline mode: a statement without result rows is only sent,
  * and its result is read with the next statement that has rows, or at COMMIT. Storing a run
  * thus costs two round trips, however many metrics and RSS samples it has.
@@ -63,8 +65,11 @@ typedef struct {
     char shown[512]; /* the location without a password, for messages */
     int readonly;
     tx_state tx;
-    int pending; /* statements sent in the pipeline whose results are not read yet */
-    int lost;    /* the connection broke inside the current transaction */
+    int pending;    /* statements sent in the pipeline whose results are not read yet */
+    int lost;       /* the connection broke inside the current transaction */
+    int generation; /* of the server-side statements: a cached statement prepared under an
+                       older one is prepared again (a new connection, a failed pipeline) */
+    int names;      /* prepared statements named so far */
     char err[1024];
 } pg_conn;
 
@@ -79,6 +84,8 @@ typedef struct {
     int executed, failed;
     PGresult *res; /* NULL when sent in a pipeline, or failed */
     int row;
+    char name[24]; /* a cached statement's, on the server */
+    int prepared;  /* the connection's generation it was prepared in; 0: not */
 } pg_stmt;
 
 static pg_conn *conn_of(sql_conn *c)
@@ -164,6 +171,7 @@ static int reconnect(pg_conn *c)
             c->pg = pg;
             c->tx = TX_NONE;
             c->pending = 0;
+            c->generation++;
             if (setup(c) == 0) {
                 c->lost = 0;
                 fprintf(stderr, "hakbench: reconnected to %s\n", c->shown);
@@ -193,6 +201,7 @@ static pg_conn *connect_to(const char *location, int readonly, char *err, size_t
     }
     c->base.engine = &sql_postgres_engine;
     c->readonly = readonly;
+    c->generation = 1;
     sql_location_shown(location, c->shown, sizeof c->shown);
     c->pg = connect_raw(location);
     if (PQstatus(c->pg) != CONNECTION_OK || setup(c) != 0) {
@@ -435,16 +444,47 @@ static int drain(pg_conn *c, PGresult **last)
         PQclear(*last);
         *last = NULL;
     }
+    /* A Prepare after the failure was skipped: prepare the cached statements again. */
+    if (failed) c->generation++;
     return failed ? -1 : 0;
 }
 
-static int send_stmt(pg_conn *c, const pg_stmt *st)
+/* Sends a statement in the pipeline, a cached one prepared first when this connection has not
+ * prepared it yet; counts what it sent in c->pending. */
+static int send_stmt(pg_conn *c, pg_stmt *st)
 {
-    if (PQsendQueryParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->values,
-                          NULL, NULL, 0))
+    const char *const *values = (const char *const *)st->values;
+    if (st->base.cached && st->prepared != c->generation) {
+        snprintf(st->name, sizeof st->name, "hakbench_%d", ++c->names);
+        if (!PQsendPrepare(c->pg, st->name, st->sql, st->nparams, st->types)) goto fail;
+        c->pending++;
+        st->prepared = c->generation;
+    }
+    if (st->base.cached
+            ? PQsendQueryPrepared(c->pg, st->name, st->nparams, values, NULL, NULL, 0)
+            : PQsendQueryParams(c->pg, st->sql, st->nparams, st->types, values, NULL, NULL, 0)) {
+        c->pending++;
         return 0;
+    }
+fail:
     set_error(c, PQerrorMessage(c->pg));
     return -1;
+}
+
+/* Runs a statement outside a pipeline, a cached one prepared first when needed. */
+static PGresult *exec_stmt(pg_conn *c, pg_stmt *st)
+{
+    const char *const *values = (const char *const *)st->values;
+    if (!st->base.cached)
+        return PQexecParams(c->pg, st->sql, st->nparams, st->types, values, NULL, NULL, 0);
+    if (st->prepared != c->generation) {
+        snprintf(st->name, sizeof st->name, "hakbench_%d", ++c->names);
+        PGresult *r = PQprepare(c->pg, st->name, st->sql, st->nparams, st->types);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) return r;
+        PQclear(r);
+        st->prepared = c->generation;
+    }
+    return PQexecPrepared(c->pg, st->name, st->nparams, values, NULL, NULL, 0);
 }
 
 /* The connection broke inside a transaction: say so, and let the store run it again. */
@@ -458,13 +498,13 @@ static void mark_lost(pg_conn *c)
 }
 
 /* Sends a statement without result rows in the pipeline. */
-static int send_deferred(pg_conn *c, const pg_stmt *st)
+static int send_deferred(pg_conn *c, pg_stmt *st)
 {
     if (send_stmt(c, st) != 0) {
         mark_lost(c);
         return -1;
     }
-    if (++c->pending < PIPELINE_MAX) return 0;
+    if (c->pending < PIPELINE_MAX) return 0;
     if (!PQpipelineSync(c->pg) || drain(c, NULL) != 0) {
         if (PQstatus(c->pg) != CONNECTION_BAD && !c->err[0]) set_error(c, PQerrorMessage(c->pg));
         mark_lost(c);
@@ -474,22 +514,20 @@ static int send_deferred(pg_conn *c, const pg_stmt *st)
 }
 
 /* Runs a statement and waits for its result (after those of the pipeline before it). */
-static PGresult *run_now(pg_conn *c, const pg_stmt *st)
+static PGresult *run_now(pg_conn *c, pg_stmt *st)
 {
     for (int attempt = 0;; attempt++) {
         PGresult *r = NULL;
         c->err[0] = '\0';
         if (c->tx == TX_WRITE) {
             if (send_stmt(c, st) == 0) {
-                c->pending++;
                 if (PQpipelineSync(c->pg))
                     drain(c, &r);
                 else
                     set_error(c, PQerrorMessage(c->pg));
             }
         } else {
-            r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                             (const char *const *)st->values, NULL, NULL, 0);
+            r = exec_stmt(c, st);
             ExecStatusType s = PQresultStatus(r);
             if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
                 set_result_error(c, r);
@@ -584,7 +622,6 @@ static int pg_commit(sql_conn *cc, const char *context)
     PGresult *r = NULL;
     c->err[0] = '\0';
     if (send_stmt(c, &commit) == 0) {
-        c->pending++;
         if (PQpipelineSync(c->pg))
             drain(c, &r);
         else
@@ -611,8 +648,7 @@ static void pg_rollback(sql_conn *cc)
         memcpy(err, c->err, sizeof err);
         if (c->tx == TX_WRITE) {
             pg_stmt rollback = {.sql = (char *)"ROLLBACK"};
-            if (send_stmt(c, &rollback) == 0 && (c->pending++, PQpipelineSync(c->pg)))
-                drain(c, NULL);
+            if (send_stmt(c, &rollback) == 0 && PQpipelineSync(c->pg)) drain(c, NULL);
             PQexitPipelineMode(c->pg);
         } else {
             script(c, "ROLLBACK");
@@ -733,6 +769,16 @@ static void pg_reset(sql_stmt *s)
     st->res = NULL;
     st->executed = st->failed = 0;
     st->row = -1;
+}
+
+static void pg_clear_bindings(sql_stmt *s)
+{
+    pg_stmt *st = stmt_of(s);
+    for (int i = 0; i < st->nparams; i++) {
+        free(st->values[i]);
+        st->values[i] = NULL;
+        st->types[i] = 0;
+    }
 }
 
 static void pg_finalize(sql_stmt *s)
@@ -863,6 +909,7 @@ const sql_engine sql_postgres_engine = {
     .bind_null = pg_bind_null,
     .step = pg_step,
     .reset = pg_reset,
+    .clear_bindings = pg_clear_bindings,
     .finalize = pg_finalize,
     .column_count = pg_column_count,
     .column_name = pg_column_name,

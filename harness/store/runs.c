@@ -20,7 +20,7 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
 {
     char now[32];
     clock_utc_iso(now, sizeof now);
-    sql_stmt *st = sql_prepare(
+    sql_stmt *st = sql_prepare_cached(
         s->sql, "INSERT INTO runs (session_id, seq, build_id, variant, workload, args, purpose, "
                 "block, status, signal, exit_code, ops, seconds, ops_per_sec, instructions, "
                 "wall_s, user_s, sys_s, peak_rss_kb, minor_faults, major_faults, vol_ctxsw, "
@@ -65,61 +65,95 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
     return rc == SQL_ROW ? 0 : -1;
 }
 
-/* RSS samples go in statements of up to SAMPLES_PER_INSERT rows: a long run has thousands, and
- * one statement per row would make the server's share of storing a run grow with them. */
-#define SAMPLES_PER_INSERT 200
+/* A run's metrics, counters and RSS samples go in statements of up to ROWS_PER_INSERT rows: a
+ * long run has thousands of samples, and a statement per row would make the server's share of
+ * storing a run grow with them. Rows that repeat a key are dropped first (the last metric or
+ * counter of a name, the first sample of a millisecond stay), so no statement meets a
+ * conflict. */
+#define ROWS_PER_INSERT 200
 
-static sql_stmt *prepare_samples_insert(store *s, int rows)
-{
-    char sql[64 + SAMPLES_PER_INSERT * 24];
-    size_t used = (size_t)snprintf(sql, sizeof sql,
-                                   "INSERT INTO rss_samples (run_id, t_ms, "
-                                   "rss_kb) VALUES ");
-    for (int i = 0; i < rows; i++)
-        used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(?1, ?%d, ?%d)", i ? ", " : "",
-                                 2 + 2 * i, 3 + 2 * i);
-    snprintf(sql + used, sizeof sql - used, " ON CONFLICT (run_id, t_ms) DO NOTHING");
-    return sql_prepare(s->sql, sql);
-}
+/* Binds row `row` of what insert_rows stores from parameter `param` on. */
+typedef void (*row_binder)(sql_stmt *st, int param, const store_run *r, int row);
 
-static int insert_samples(store *s, const store_run *r, int64_t run_id)
+/* Stores the rows `rows[0..n)` of r as table_cols (the run's id first, then width columns a
+ * row), binder binding each. 0 or -1. */
+static int insert_rows(store *s, const char *table_cols, int width, const store_run *r,
+                       const int *rows, int n, row_binder binder, int64_t run_id)
 {
-    for (int first = 0; first < r->nsamples; first += SAMPLES_PER_INSERT) {
-        int rows =
-            r->nsamples - first < SAMPLES_PER_INSERT ? r->nsamples - first : SAMPLES_PER_INSERT;
-        sql_stmt *st = prepare_samples_insert(s, rows);
-        sql_bind_int64(st, 1, run_id);
-        for (int i = 0; i < rows; i++) {
-            sql_bind_int64(st, 2 + 2 * i, r->sample_t_ms[first + i]);
-            sql_bind_int64(st, 3 + 2 * i, r->sample_rss_kb[first + i]);
+    for (int first = 0; first < n; first += ROWS_PER_INSERT) {
+        int count = n - first < ROWS_PER_INSERT ? n - first : ROWS_PER_INSERT;
+        char sql[128 + ROWS_PER_INSERT * 32];
+        size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s VALUES ", table_cols);
+        for (int i = 0; i < count; i++) {
+            used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(?1", i ? ", " : "");
+            for (int k = 0; k < width; k++)
+                used += (size_t)snprintf(sql + used, sizeof sql - used, ", ?%d", 2 + i * width + k);
+            used += (size_t)snprintf(sql + used, sizeof sql - used, ")");
         }
-        if (sql_run(st, "storing RSS samples") != 0) return -1;
+        sql_stmt *st = sql_prepare_cached(s->sql, sql);
+        sql_bind_int64(st, 1, run_id);
+        for (int i = 0; i < count; i++)
+            binder(st, 2 + i * width, r, rows[first + i]);
+        if (sql_run(st, "storing a run") != 0) return -1;
     }
     return 0;
 }
 
+static void bind_metric(sql_stmt *st, int param, const store_run *r, int row)
+{
+    sql_bind_text(st, param, r->metrics[row].source);
+    sql_bind_text(st, param + 1, r->metrics[row].name);
+    sql_bind_double(st, param + 2, r->metrics[row].value);
+}
+
+static void bind_counter(sql_stmt *st, int param, const store_run *r, int row)
+{
+    sql_bind_text(st, param, r->counters[row].name);
+    sql_bind_double(st, param + 1, r->counters[row].value);
+}
+
+static void bind_sample(sql_stmt *st, int param, const store_run *r, int row)
+{
+    sql_bind_int64(st, param, r->sample_t_ms[row]);
+    sql_bind_int64(st, param + 1, r->sample_rss_kb[row]);
+}
+
 static int insert_details(store *s, const store_run *r, int64_t run_id)
 {
+    int max = r->nmetrics > r->ncounters ? r->nmetrics : r->ncounters;
+    if (r->nsamples > max) max = r->nsamples;
+    int *rows = malloc((size_t)(max > 0 ? max : 1) * sizeof *rows), n = 0, rc = -1;
+    if (!rows) return -1;
     for (int i = 0; i < r->nmetrics; i++) {
-        sql_stmt *st = sql_prepare(s->sql, "INSERT INTO run_metrics (run_id, source, name, value) "
-                                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (run_id, source, "
-                                           "name) DO UPDATE SET value = excluded.value");
-        sql_bind_int64(st, 1, run_id);
-        sql_bind_text(st, 2, r->metrics[i].source);
-        sql_bind_text(st, 3, r->metrics[i].name);
-        sql_bind_double(st, 4, r->metrics[i].value);
-        if (sql_run(st, "storing a run") != 0) return -1;
+        int later = 0;
+        for (int j = i + 1; j < r->nmetrics && !later; j++)
+            later = strcmp(r->metrics[i].source, r->metrics[j].source) == 0 &&
+                    strcmp(r->metrics[i].name, r->metrics[j].name) == 0;
+        if (!later) rows[n++] = i;
     }
+    if (insert_rows(s, "run_metrics (run_id, source, name, value)", 3, r, rows, n, bind_metric,
+                    run_id) != 0)
+        goto out;
+    n = 0;
     for (int i = 0; i < r->ncounters; i++) {
-        sql_stmt *st = sql_prepare(s->sql, "INSERT INTO counters (run_id, name, value) VALUES "
-                                           "(?1, ?2, ?3) ON CONFLICT (run_id, name) DO UPDATE SET "
-                                           "value = excluded.value");
-        sql_bind_int64(st, 1, run_id);
-        sql_bind_text(st, 2, r->counters[i].name);
-        sql_bind_double(st, 3, r->counters[i].value);
-        if (sql_run(st, "storing a run") != 0) return -1;
+        int later = 0;
+        for (int j = i + 1; j < r->ncounters && !later; j++)
+            later = strcmp(r->counters[i].name, r->counters[j].name) == 0;
+        if (!later) rows[n++] = i;
     }
-    return insert_samples(s, r, run_id);
+    if (insert_rows(s, "counters (run_id, name, value)", 2, r, rows, n, bind_counter, run_id) != 0)
+        goto out;
+    n = 0;
+    for (int i = 0; i < r->nsamples; i++) {
+        int seen = 0;
+        for (int j = n - 1; j >= 0 && !seen && r->sample_t_ms[rows[j]] >= r->sample_t_ms[i]; j--)
+            seen = r->sample_t_ms[rows[j]] == r->sample_t_ms[i];
+        if (!seen) rows[n++] = i;
+    }
+    rc = insert_rows(s, "rss_samples (run_id, t_ms, rss_kb)", 2, r, rows, n, bind_sample, run_id);
+out:
+    free(rows);
+    return rc;
 }
 
 /* 1 when the session already has the run (a COMMIT that reached the server before the

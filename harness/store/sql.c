@@ -3,6 +3,7 @@
 #include "store/sql.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sql_engine.h"
@@ -92,9 +93,22 @@ sql_conn *sql_open_readonly(const char *location, char *err, size_t errlen)
     return engine_for(location)->open_readonly(location, err, errlen);
 }
 
+struct sql_cached {
+    char *sql;
+    sql_stmt *st;
+    sql_cached *next;
+};
+
 void sql_close(sql_conn *c)
 {
-    if (c) c->engine->close(c);
+    if (!c) return;
+    for (sql_cached *k = c->cached, *next; k; k = next) {
+        next = k->next;
+        c->engine->finalize(k->st);
+        free(k->sql);
+        free(k);
+    }
+    c->engine->close(c);
 }
 
 long long sql_schema_version(sql_conn *c)
@@ -147,6 +161,23 @@ sql_stmt *sql_prepare(sql_conn *c, const char *sql)
     return c->engine->prepare(c, sql);
 }
 
+sql_stmt *sql_prepare_cached(sql_conn *c, const char *sql)
+{
+    for (sql_cached *k = c->cached; k; k = k->next)
+        if (strcmp(k->sql, sql) == 0) return k->st;
+    sql_stmt *st = sql_prepare(c, sql);
+    sql_cached *k = malloc(sizeof *k);
+    if (!k || !(k->sql = strdup(sql))) {
+        free(k);
+        return st; /* out of memory: an ordinary statement, finalized as usual */
+    }
+    st->cached = 1;
+    k->st = st;
+    k->next = c->cached;
+    c->cached = k;
+    return st;
+}
+
 void sql_bind_int64(sql_stmt *st, int i, int64_t v)
 {
     st->engine->bind_int64(st, i, v);
@@ -187,7 +218,13 @@ void sql_reset(sql_stmt *st)
 
 void sql_finalize(sql_stmt *st)
 {
-    if (st) st->engine->finalize(st);
+    if (!st) return;
+    if (!st->cached) {
+        st->engine->finalize(st);
+        return;
+    }
+    st->engine->reset(st);
+    st->engine->clear_bindings(st);
 }
 
 int sql_column_count(sql_stmt *st)

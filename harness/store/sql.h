@@ -66,6 +66,10 @@ int sql_connection_lost(sql_conn *c);
 /* Prepares or exits with a message naming the statement: a query that does not prepare is a
  * programming error, not a runtime condition. */
 sql_stmt *sql_prepare(sql_conn *c, const char *sql);
+/* The same, kept by the connection for the next call with the same text: a statement run once
+ * per stored run is parsed (and on a server planned) once per connection. sql_finalize hands it
+ * back, reset and its parameters cleared; sql_close ends it. */
+sql_stmt *sql_prepare_cached(sql_conn *c, const char *sql);
 void sql_bind_int64(sql_stmt *st, int i, int64_t v);
 void sql_bind_double(sql_stmt *st, int i, double v);
 /* NULL binds SQL NULL. */

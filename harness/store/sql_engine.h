@@ -9,12 +9,16 @@
 
 typedef struct sql_engine sql_engine;
 
-/* The first member of every engine's connection and statement. */
+typedef struct sql_cached sql_cached;
+
+/* The first member of every engine's connection and statement (zeroed but for engine). */
 struct sql_conn {
     const sql_engine *engine;
+    sql_cached *cached; /* sql_prepare_cached's statements (sql.c) */
 };
 struct sql_stmt {
     const sql_engine *engine;
+    int cached; /* 1: the connection keeps it, sql_finalize only resets it */
 };
 
 struct sql_engine {
@@ -39,6 +43,7 @@ struct sql_engine {
     void (*bind_null)(sql_stmt *st, int i);
     int (*step)(sql_stmt *st);
     void (*reset)(sql_stmt *st);
+    void (*clear_bindings)(sql_stmt *st);
     void (*finalize)(sql_stmt *st);
     int (*column_count)(sql_stmt *st);
     const char *(*column_name)(sql_stmt *st, int col);

@@ -191,7 +191,7 @@ static sql_conn *wrap(sqlite3 *db)
         sqlite3_close(db);
         return NULL;
     }
-    c->base.engine = &sql_sqlite_engine;
+    c->base = (sql_conn){.engine = &sql_sqlite_engine};
     c->db = db;
     return &c->base;
 }
@@ -350,7 +350,7 @@ static sql_stmt *lite_prepare(sql_conn *c, const char *sql)
         exit(2);
     }
     free(copy);
-    st->base.engine = &sql_sqlite_engine;
+    st->base = (sql_stmt){.engine = &sql_sqlite_engine};
     return &st->base;
 }
 
@@ -386,6 +386,11 @@ static int lite_step(sql_stmt *st)
 static void lite_reset(sql_stmt *st)
 {
     sqlite3_reset(raw(st));
+}
+
+static void lite_clear_bindings(sql_stmt *st)
+{
+    sqlite3_clear_bindings(raw(st));
 }
 
 static void lite_finalize(sql_stmt *st)
@@ -459,6 +464,7 @@ const sql_engine sql_sqlite_engine = {
     .bind_null = lite_bind_null,
     .step = lite_step,
     .reset = lite_reset,
+    .clear_bindings = lite_clear_bindings,
     .finalize = lite_finalize,
     .column_count = lite_column_count,
     .column_name = lite_column_name,
