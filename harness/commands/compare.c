@@ -214,6 +214,7 @@ int cmd_compare(int argc, char **argv)
                             .b = b,
                             .metric = metric,
                             .machines = machines,
+                            .machine = &info.machine,
                             .cmp = res,
                             .n = n};
     if (strcmp(format, "json") == 0)

@@ -52,6 +52,9 @@ void comparison_write_text(FILE *f, const comparison_view *v)
                 "WARNING: the runs come from %d different machines (--force): the numbers are "
                 "not comparable\n",
                 machines);
+    else
+        fprintf(f, "machine %s (%s, %d cores), fingerprint %.16s\n", v->machine->hostname,
+                v->machine->cpu_model, v->machine->cores, v->machine->fingerprint);
     fprintf(f, "\n%-18s %10s %10s %8s %18s %8s %12s %8s %6s  %s\n", "workload", "median A",
             "median B", "change", "95% CI", "p", "pairs/runs", "outliers", "delta", "verdict");
     for (int i = 0; i < n; i++) {

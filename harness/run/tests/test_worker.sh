@@ -37,6 +37,14 @@ watch_concurrency() {
   echo "$most" > "$tmp/concurrency"
 }
 
+# wait_runs JOB N: until the session of JOB holds N runs (30 s at most).
+wait_runs() {
+  for _ in $(seq 300); do
+    [ "$(pq "SELECT count(*) FROM runs r JOIN jobs j ON j.session_id = r.session_id WHERE j.id = $1")" -ge "$2" ] && return
+    sleep 0.1
+  done
+}
+
 # --- enqueue refuses what a worker would, and queues nothing then ---
 expect_exit 2 "enqueue: an unknown variant" "unknown variant 'nosuch'" enqueue --variants nosuch --workloads fake "${w[@]}" "${db[@]}"
 expect_exit 2 "enqueue: an unknown workload" "unknown workload 'nosuch' (not in $tmp/workloads.conf)" enqueue --variants system --workloads nosuch "${w[@]}" "${db[@]}"
@@ -111,10 +119,7 @@ check "a worker waited for the machine lock" grep -q "waiting for it" "$tmp/c.lo
 job=$(enqueue --variants system --workloads slow --runs 3)
 "$HAKBENCH" worker --once "${fast[@]}" --lock "$tmp/lock-a" 2> "$tmp/killed.log" &
 victim=$!
-for _ in $(seq 300); do
-  [ "$(pq "SELECT count(*) FROM runs r JOIN jobs j ON j.session_id = r.session_id WHERE j.id = $job")" -ge 1 ] && break
-  sleep 0.1
-done
+wait_runs "$job" 1
 doomed=$(pq "SELECT session_id FROM jobs WHERE id = $job")
 kill -9 $victim
 wait $victim 2>/dev/null
@@ -132,14 +137,10 @@ check "no run without its session" [ "$(pq "SELECT count(*) FROM runs WHERE sess
 job=$(enqueue --variants system --workloads slow --runs 5)
 "$HAKBENCH" worker --once "${fast[@]}" --lock "$tmp/lock-a" 2> "$tmp/restart.log" &
 worker=$!
-for _ in $(seq 300); do
-  [ "$(pq "SELECT count(*) FROM runs r JOIN jobs j ON j.session_id = r.session_id WHERE j.id = $job")" -ge 2 ] && break
-  sleep 0.1
-done
+wait_runs "$job" 2
 pg_restart
 wait $worker
 check "the worker finished: exit 0" [ $? -eq 0 ]
-cat "$tmp/restart.log"
 check "it reconnected" grep -q "reconnected to" "$tmp/restart.log"
 check "the job is done, at the first try" [ "$(pq "SELECT state || ' ' || tries FROM jobs WHERE id = $job")" = "done 1" ]
 check "its session holds every run once: 1 warm-up, 5 measured" \

@@ -42,6 +42,8 @@ for format in text json; do
   check "sessions --format $format: the same from the server" \
     [ "$(out_of sessions --format "$format" --db "$tmp/fixture.db")" = "$(out_of sessions --format "$format" --db "$PGURI")" ]
 done
+check "compare names the machine of the numbers" \
+  sh -c "'$HAKBENCH' compare e4cc7d0@baseline f1130cc@fastpath --session 1 --db '$PGURI' | grep -qx 'machine bench-01 (AMD EPYC 7B13, 2 cores), fingerprint 3f6c0d2a9b8e7f6a'"
 mkdir -p "$tmp/file" "$tmp/server"
 "$HAKBENCH" report --session 1 --db "$tmp/fixture.db" --out "$tmp/file/report.md" > /dev/null 2>&1
 check "report of the fixture from the file: exit 1 (a regression)" [ $? -eq 1 ]
