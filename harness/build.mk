@@ -13,11 +13,17 @@ HARNESS_OBJS := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS)) \
 
 all: hakbench
 
-# The schema travels inside the binary as a C string made from schema.sql.
-$(BUILD)/harness/schema_sql.c: harness/store/schema.sql
+# The schema travels inside the binary as C strings made from schema.sql (version 1) and each
+# migration_vN.sql (version N-1 -> N).
+SCHEMA_SQLS := harness/store/schema.sql $(sort $(wildcard harness/store/migration_v*.sql))
+$(BUILD)/harness/schema_sql.c: $(SCHEMA_SQLS)
 	@mkdir -p $(@D)
-	@{ echo '/* generated from harness/store/schema.sql */'; echo 'const char hakbench_schema_sql[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+	@{ echo '/* generated from $(SCHEMA_SQLS) */'; \
+	  for f in $(SCHEMA_SQLS); do \
+	    name=$$(basename $$f .sql); \
+	    echo "const char hakbench_$${name}_sql[] ="; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $$f; echo ';'; \
+	  done; } > $@
 
 # The revision hakbench is built from, for --version: the commit, "-dirty" with local changes.
 # Rewritten only when it changes, so an unchanged tree relinks nothing.
@@ -75,3 +81,10 @@ $(foreach b,$(HARNESS_BENCH_SRCS),$(eval $(call harness_bench_rule,$(b))))
 .PHONY: bench-store
 bench-store: hakbench $(HARNESS_BENCHES) $(HARNESS_FAKE)
 	scripts/bench_store.sh
+
+# The C side of the SciPy known-answer test (analysis/tests/test_rank_shift_scipy.sh).
+RANK_SHIFT_VECTORS := $(BUILD)/tests/harness/analysis/rank_shift_vectors
+$(RANK_SHIFT_VECTORS): harness/analysis/tests/rank_shift_vectors.c $(BUILD)/harness/analysis/rank_shift.o
+	@mkdir -p $(@D)
+	$(CC) $(HARNESS_CFLAGS) -o $@ $^ -lm
+test-build: $(RANK_SHIFT_VECTORS)

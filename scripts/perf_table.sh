@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures hakmem's default build against glibc, jemalloc, mimalloc and tcmalloc on the
-# headline workloads (interleaved runs, medians) and rewrites the table between the
+# Measures hakmem's default build against glibc, jemalloc, mimalloc, tcmalloc and tbbmalloc
+# on the headline workloads (interleaved runs, medians) and rewrites the table between the
 # perf-table markers in README.md. Usage: scripts/perf_table.sh [--runs N] [--db PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +16,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-variants=system,jemalloc,mimalloc,tcmalloc,default
+variants=system,jemalloc,mimalloc,tcmalloc,tbbmalloc,default
 workloads=larson,random_mixed,tiny_hot,producer_consumer,thread_churn,mid_large_mt,fragmentation,realloc_grow,aligned
+workloads=$workloads,thread_storm,xthread_free,false_share,sized_delete,large_reuse,small_loop
+workloads=$workloads,app_gcc,app_lua,app_redis
 cmd="./hakbench run --variants $variants --workloads $workloads --runs $runs --db $db"
 # Exit 1 means runs failed (a peer crashing on a workload): the session is still there, and the
 # table leaves that peer's cell empty.

@@ -6,7 +6,9 @@
  *   alloc.c (hak_* API) -> front.h (inline fast path) -> tcache.c (thread cache)
  *   -> heap.c (per-thread slab ownership, orphans) -> slab.c (blocks, remote frees)
  *   -> superslab.c (2 MiB regions of slabs) -> segmap.c / os.c (address map, mmap).
- *   legacy.c (BOX_REFACTOR_DEFAULT=0) and large.c sit beside tcache/heap over the same base. */
+ *   legacy.c (BOX_REFACTOR_DEFAULT=0) sits beside tcache/heap over the same base; span.c
+ *   (page runs) and large.c sit beside them over chunk.c (2 MiB chunks from reservations),
+ *   which calls os.c. */
 #ifndef HAKMEM_INTERNAL_H
 #define HAKMEM_INTERNAL_H
 
@@ -24,15 +26,17 @@
  *   TCACHE_CAPACITY        blocks per class in the thread cache (scaled down for big classes)
  *   REFILL_BATCH           blocks moved from a slab into the thread cache per refill
  *   EMPTY_SUPERSLAB_KEEP   empty SuperSlabs kept mapped (hysteresis) before unmapping
+ *   PURGE_DELAY_MS         free memory kept committed this long before it goes back to the OS
  *   FAULT_DELAY_NS         busy-wait this many ns in every FAULT_DELAY_EVERY-th malloc
  *   FAULT_DELAY_EVERY      N>=1: the FAULT_DELAY_NS spin on every N-th malloc of a thread
  *   FAULT_LEAK             1: free() drops tiny blocks
  *   FAULT_CRASH_AFTER      N>0: SIGSEGV at the N-th allocation */
 /* Their values come from allocator/defaults.mk through the Makefile, the one place they live. */
-#if !defined(TINY_FAST_PATH_DEFAULT) || !defined(BOX_REFACTOR_DEFAULT) || \
-    !defined(HAKMEM_BUILD_RELEASE) || !defined(HAKMEM_COUNTERS) || !defined(TCACHE_CAPACITY) || \
-    !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(FAULT_DELAY_NS) || \
-    !defined(FAULT_DELAY_EVERY) || !defined(FAULT_LEAK) || !defined(FAULT_CRASH_AFTER)
+#if !defined(TINY_FAST_PATH_DEFAULT) || !defined(BOX_REFACTOR_DEFAULT) ||                          \
+    !defined(HAKMEM_BUILD_RELEASE) || !defined(HAKMEM_COUNTERS) || !defined(TCACHE_CAPACITY) ||    \
+    !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(PURGE_DELAY_MS) ||        \
+    !defined(FAULT_DELAY_NS) || !defined(FAULT_DELAY_EVERY) || !defined(FAULT_LEAK) ||             \
+    !defined(FAULT_CRASH_AFTER)
 #error "build the allocator through the Makefile: allocator/defaults.mk defines the variant macros"
 #endif
 
@@ -41,6 +45,9 @@
 #endif
 #if REFILL_BATCH < 1
 #error "REFILL_BATCH must be >= 1"
+#endif
+#if PURGE_DELAY_MS < 0 || PURGE_DELAY_MS > 3600000
+#error "PURGE_DELAY_MS must be in 0..3600000"
 #endif
 #if FAULT_DELAY_EVERY < 1 || FAULT_DELAY_EVERY > 1000000000
 #error "FAULT_DELAY_EVERY must be in 1..1000000000"
@@ -51,6 +58,9 @@
 #define HAK_INLINE static inline __attribute__((always_inline))
 #define HAK_NOINLINE __attribute__((noinline))
 #define HAK_EXPORT __attribute__((visibility("default")))
+/* An exported second name of target, which must be defined in the same translation unit: the
+ * libc names cost no extra jump (override.inc). */
+#define HAK_ALIAS(target) __attribute__((alias(#target), visibility("default")))
 
 #define HAK_KiB ((size_t)1 << 10)
 #define HAK_MiB ((size_t)1 << 20)
@@ -110,7 +120,6 @@ extern __thread hak_counters hak_tls_counters;
 /* Global counters (slow paths and the OS layer), always compiled in: they cost a syscall's
  * neighbourhood, not a fast path's. */
 void hak_gstat_add(int counter, uint64_t n);
-void hak_gstat_max(int counter, uint64_t value);
 #define HAK_GSTAT_ADD(name, n) hak_gstat_add(HAK_C_##name, (uint64_t)(n))
 
 /* Process-wide initialisation (init.c). hak_init_state is 2 once the allocator can serve. */

@@ -49,18 +49,17 @@ void bisect_search_free(bisect_search *b)
     b->state = NULL;
 }
 
-int bisect_round_decides(const comparison *c, int round, double threshold, int *all_beyond,
-                         step_verdict *v)
+step_verdict bisect_step_verdict(const comparison *c)
 {
-    if (c->verdict != VERDICT_INCONCLUSIVE) {
-        *v =
-            c->verdict == VERDICT_REGRESSION || c->verdict == VERDICT_FAILED ? STEP_BAD : STEP_GOOD;
-        return 1;
+    switch (c->primary.verdict) {
+    case VERDICT_REGRESSION:
+    case VERDICT_FAILED:
+        return STEP_BAD;
+    case VERDICT_INCONCLUSIVE:
+        return STEP_SKIP;
+    default:
+        return STEP_GOOD;
     }
-    *all_beyond = *all_beyond && c->change < -threshold && c->p < BISECT_ALPHA;
-    if (round + 1 < BISECT_ROUNDS) return 0;
-    *v = *all_beyond ? STEP_BAD : STEP_GOOD;
-    return 1;
 }
 
 void bisect_result_free(bisect_result *r)

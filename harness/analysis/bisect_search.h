@@ -6,20 +6,18 @@
  *   one nearest the middle of (lo, hi); a commit that does not build is skipped, as `git bisect
  *   skip` does. The search ends when no untested commit is left between lo and hi: the first
  *   bad commit is hi when nothing was skipped in between, else one of (lo, hi].
- *   A step's verdict: a regression or a failure of the tested commit is bad, equivalent or
- *   improvement good; a step still inconclusive after every round (BISECT_ROUNDS sessions) is
- *   bad only when every round showed a median change beyond the threshold with a rank-test p
- *   below BISECT_ALPHA: on a machine whose load swings the throughput several-fold, one
- *   session's median alone misjudges good commits. */
+ *   Each step is one session of the good reference against the commit, measured and judged
+ *   by the decision procedure (analysis/procedure.h): a regression or a failure of the tested
+ *   commit is bad; equivalent, changed below delta or an improvement is good; a step still
+ *   inconclusive after the procedure's last look is skipped (git bisect's 125), never taken
+ *   for good. Before the search, the endpoints are measured against each other: when BAD
+ *   does not show the regression against GOOD, there is nothing to bisect.  */
 #ifndef HAKBENCH_BISECT_SEARCH_H
 #define HAKBENCH_BISECT_SEARCH_H
 
 #include <stdint.h>
 
 #include "analysis/compare.h"
-
-#define BISECT_ROUNDS 2
-#define BISECT_ALPHA 0.05
 
 typedef enum { STEP_GOOD, STEP_BAD, STEP_SKIP } step_verdict;
 
@@ -33,21 +31,22 @@ typedef struct {
 
 /* A step of a bisect: one commit measured against a good reference. */
 typedef struct {
-    int step;          /* 0, 1, ...; -1 is the confirmation */
+    int step;          /* 0 the endpoints, 1, 2, ... the search; -1 the confirmation */
     char revision[41]; /* the commit tested */
     char against[41];  /* the reference it was measured against */
     step_verdict verdict;
-    char detail[32];    /* compare's verdict, or build-failed */
-    double change;      /* median ratio - 1 (NAN when not measured) */
-    int runs;           /* measured runs of both variants */
-    int64_t session_id; /* the measuring session, 0 when skipped */
+    char detail[32];     /* compare's verdict, or build-failed */
+    double change;       /* Hodges-Lehmann change (NAN when not measured) */
+    double ci_lo, ci_hi; /* its interval */
+    int runs;            /* measured runs of both variants */
+    int64_t session_id;  /* the measuring session, 0 when skipped */
 } bisect_step;
 
 /* The outcome of a bisect. */
 typedef struct {
     /* What was searched. */
     char workload[64], variant[64];
-    double threshold;
+    double delta;
     int quick;
     int64_t session_id; /* the bisect's own session (holds bisect_steps) */
     char uuid[40];
@@ -59,7 +58,8 @@ typedef struct {
     char culprit[41];       /* the first bad commit, or the last candidate when !found */
     char (*candidates)[41]; /* !found: skipped commits that may be the first bad one, and culprit */
     int ncandidates;
-    int confirmed; /* the confirmation showed the regression */
+    int confirmed;  /* the confirmation showed the regression */
+    int reproduced; /* the endpoint check: BAD was a regression against GOOD */
 } bisect_result;
 
 void bisect_result_free(bisect_result *r);
@@ -73,10 +73,7 @@ void bisect_search_record(bisect_search *b, int k, step_verdict v);
 int bisect_search_candidates(const bisect_search *b, int *first);
 void bisect_search_free(bisect_search *b);
 
-/* A step after one more round (round 0, 1, ...): returns 1 with *v set when the step is decided,
- * 0 when another round should measure it. *all_beyond carries "every round so far showed a
- * change beyond the threshold" between calls; start it at 1. */
-int bisect_round_decides(const comparison *c, int round, double threshold, int *all_beyond,
-                         step_verdict *v);
+/* What a step's comparison says of the tested commit. */
+step_verdict bisect_step_verdict(const comparison *c);
 
 #endif

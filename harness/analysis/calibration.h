@@ -1,21 +1,20 @@
-/* The figures of `hakbench calibrate` from its trials: N A/A comparisons (the default build
- * against itself) and N comparisons of default against slow5 (about 5% slower).
- *   delta: the noise band, the DELTA_QUANTILE of how far the A/A intervals miss 0 (what the
- *          interval does not account for: drift between sessions, a systematic A/A offset), at
- *          least the default band. Sampling noise within a session is the interval's business;
- *          adding the raw A/A |change| would count it twice and cost power for nothing.
- *   false positive rate: A/A trials called a regression or improvement, each judged with the
- *          band of the other trials (leave-one-out: a band fitted to the very trial it judges
- *          would flatter the rate).
- *   power: slow5 trials called a regression with the band. */
+/* The figures of `hakbench calibrate` from its trials, each one comparison made exactly as the
+ * procedure under test makes it (analysis/procedure.h):
+ *   A/A trials  the default build against itself: a regression or improvement verdict is a
+ *               false positive;
+ *   slow trials the default build against a copy slowed by an injected delay sized to cost
+ *               about 5% (and, optionally, 2%) of this workload's time: a regression verdict
+ *               is a detection; the change the trials measured is the size power holds for.
+ * Rates come with exact Clopper-Pearson 95% intervals: with 30 trials, 0 false positives still
+ * only bound the rate below 11.6%.
+ * Also the sizing of the injected delay: FAULT_DELAY_NS every FAULT_DELAY_EVERY-th malloc, from
+ * the workload's measured time per malloc. */
 #ifndef HAKBENCH_CALIBRATION_H
 #define HAKBENCH_CALIBRATION_H
 
 #include <stdint.h>
 
 #include "analysis/compare.h"
-
-#define CALIBRATION_DELTA_QUANTILE 0.95
 
 typedef struct {
     comparison cmp;
@@ -24,17 +23,44 @@ typedef struct {
 } calibration_trial;
 
 typedef struct {
-    double delta;
-    double aa_change_p95;          /* the DELTA_QUANTILE of the A/A |change|: spread of estimates */
-    double aa_ci_halfwidth_median; /* changes much smaller than this cannot be resolved */
-    double false_positive_rate, power;
-    double slow_change_median; /* the slowdown slow5 really caused: power is for that size */
-    double seconds_median, seconds_max;
+    int trials;          /* A/A trials */
+    int false_positives; /* A/A trials called a change */
+    double false_positive_rate, fp_lo, fp_hi;
+    int slow_trials, detected;
+    double power, power_lo, power_hi;
+    double injected_change;           /* median change of the slow trials */
+    int small_trials, small_detected; /* 0 small trials: not run */
+    double power_small, injected_small_change;
+    double aa_noise_p95;                /* 95th percentile of |A/A change| */
+    double aa_ci_halfwidth_median;      /* half-width of the A/A intervals, median */
+    int aa_equivalent;                  /* A/A trials called equivalent */
+    double seconds_median, seconds_max; /* per comparison */
 } calibration_figures;
 
-/* The figures of n A/A trials and n slow trials; default_delta is the least band. Sets each
- * trial's cmp.delta to the band it was judged with. 0, or -1 out of memory. */
-int calibration_compute(calibration_trial *aa, calibration_trial *slow, int n, double default_delta,
+/* The figures of the trials (any count of each kind; small may be NULL with nsmall 0).
+ * 0, or -1 out of memory. */
+int calibration_compute(const calibration_trial *aa, int naa, const calibration_trial *slow,
+                        int nslow, const calibration_trial *small, int nsmall,
                         calibration_figures *out);
+
+/* The exact (Clopper-Pearson) two-sided interval at `level` of a binomial rate of k in n. */
+void calibration_clopper_pearson(int k, int n, double level, double *lo, double *hi);
+
+/* The delay that slows a workload by `target` (0.05 = 5%): it makes mallocs_per_op calls per
+ * operation at ops_per_sec operations per second of wall time, spread over `parallel` threads
+ * that really run at once (threads, at most the cores), so each malloc needs target * parallel
+ * / (mallocs_per_op * ops_per_sec) more on average. The spin is made at least min_spin_ns long
+ * (shorter ones are not timed reliably) by spinning on every every-th malloc only. -1 when the
+ * figures cannot give a delay. */
+typedef struct {
+    long delay_ns, every;
+    double per_malloc_ns; /* what they average to */
+} calibration_injection;
+int calibration_size_injection(double mallocs_per_op, double ops_per_sec, int parallel,
+                               double target, double min_spin_ns, calibration_injection *out);
+/* The spin and its frequency that average per_malloc_ns (> 0) with spins of at least
+ * min_spin_ns. */
+void calibration_injection_at(double per_malloc_ns, double min_spin_ns,
+                              calibration_injection *out);
 
 #endif

@@ -1,77 +1,100 @@
-/* The comparison of two variants in a session, per workload: medians, ratio, bootstrap CI,
- * rank-test p, outliers, and the three-valued verdict against the noise band delta. Runs of one
- * interleaved block are paired: the change and its interval are those of the median per-block
- * ratio, and p is Wilcoxon's on the pairs (log values).
- *   regression / improvement: CI entirely outside [-delta, +delta] and p < 0.05
- *   equivalent: CI entirely inside [-delta, +delta]
- *   inconclusive: otherwise;  failed: any measured run of A or B did not end 'ok'
- * "Higher is better" (ops/s); with the instruction metric lower is better, and the sign of
- * change is arranged so that regression always means "B is worse". */
+/* The comparison of variant B against A, per workload, by the decision procedure
+ * (analysis/procedure.h, docs/statistics.md): the Hodges-Lehmann change of throughput (or
+ * instructions) with its exact rank interval and p, and the same for memory (peak RSS, RSS after
+ * free), each with a verdict against delta.
+ *
+ * Within one session the runs of a block pair up. The session's own A and B (its first two
+ * variants) were measured look by look, so their comparison replays the looks exactly as the
+ * session made them (same blocks, same levels, same Holm families); any other pair of the session
+ * (a peer, a third variant: they ran a fixed number of blocks) and any comparison across two
+ * sessions (nothing pairs: unpaired) is one fixed-size look at the full alpha.
+ * Sign: + is better for B for every metric (more ops/s; fewer instructions, less memory), so a
+ * regression always means "B is worse". */
 #ifndef HAKBENCH_COMPARE_H
 #define HAKBENCH_COMPARE_H
 
 #include <stdint.h>
 
+#include "analysis/procedure.h"
 #include "store/runs.h"
 #include "store/store.h"
 
-typedef enum {
-    VERDICT_EQUIVALENT,
-    VERDICT_IMPROVEMENT,
-    VERDICT_REGRESSION,
-    VERDICT_INCONCLUSIVE,
-    VERDICT_FAILED
-} verdict_t;
+/* The threshold used when no calibration of the procedure exists. */
+#define COMPARE_DEFAULT_DELTA PROCEDURE_DEFAULT_DELTA
 
-const char *verdict_name(verdict_t v);
+typedef struct {
+    int n_a, n_b;              /* ok measured runs with a value */
+    int pairs;                 /* blocks with a value of both */
+    double median_a, median_b; /* ops/s, instructions, KiB */
+    double change;             /* exp(estimate) - 1; + is better for B */
+    double ci_lo, ci_hi;       /* its interval (-INFINITY / INFINITY: too few runs) */
+    double alpha;              /* the level the interval was taken at (look and Holm) */
+    double coverage;           /* the interval's exact coverage, >= 1 - alpha */
+    double p;                  /* consistent with the interval: p <= alpha iff it excludes 0 */
+    verdict_t verdict;
+} metric_comparison;
+
+typedef enum { MEMORY_PEAK_RSS, MEMORY_RSS_AFTER_FREE, MEMORY_METRICS } memory_metric;
+/* "peak RSS", "RSS after free" */
+const char *memory_metric_name(memory_metric m);
 
 typedef struct {
     char workload[64];
-    int n_a, n_b;              /* ok measured runs */
     int failed_a, failed_b;    /* measured runs that did not end ok */
-    int pairs;                 /* blocks with an ok run of both */
-    double median_a, median_b; /* ops/s (or instructions) */
-    double change;             /* with pairs: median of the per-block ratios B/A - 1; without:
-                                * median_b / median_a - 1. Sign: + is better for B */
-    double ratio_of_medians;   /* median_b / median_a - 1 (same sign convention) */
-    double ci_lo, ci_hi;       /* 95% bootstrap CI of change */
-    double p;                  /* Wilcoxon on pairs when >= 6 pairs, else Mann-Whitney */
+    int paired;                /* blocks of one session; 0 across sessions */
+    int look, looks;           /* the look that decided it, of how many the design had */
+    double delta;              /* the threshold it was judged against */
+    int calibrated;            /* delta came from a calibration of this procedure */
+    metric_comparison primary; /* throughput, or instructions with the instruction metric */
+    double ratio_of_medians;   /* median_b / median_a - 1 of the primary metric, same sign */
     int outliers_a, outliers_b;
-    double delta;              /* noise band used */
-    double rss_a_kb, rss_b_kb; /* median peak RSS */
-    verdict_t verdict;
+    metric_comparison memory[MEMORY_METRICS]; /* n_a == 0 or n_b == 0: not measured */
 } comparison;
 
-/* The verdict of c against its own delta (c->delta): lets calibrate judge trials with the band
- * it has just measured. compare_session sets c->verdict with it. */
-verdict_t compare_decide(const comparison *c);
+/* The worst memory verdict of c that is a change (regression before improvement), or -1. */
+int comparison_memory_change(const comparison *c, memory_metric *which);
 
-/* Noise band for a workload on this machine: the latest calibration, at least default_delta. */
-double compare_delta(store *s, int64_t machine_id, const char *workload, double default_delta);
+/* One workload's input to compare_rows: its measured runs as store_load_samples gives them. */
+typedef struct {
+    const char *workload;
+    const store_sample *rows;
+    int n;
+    double delta;
+    int calibrated;
+} compare_input;
 
-/* The comparison of the measured runs rows[0..n) (as store_load_samples gives them) against the
- * band delta, bootstrap seeded with seed: the statistics alone, no database. c->workload is left
- * as it is. 0, or -1 out of memory. */
-int compare_rows(const store_sample *rows, int n, int instructions, double delta, uint64_t seed,
-                 comparison *c);
+/* How the data were gathered: looks of a procedure (sequential), or one look over everything. */
+typedef struct {
+    procedure proc;
+    int sequential; /* 0: a single look at proc.alpha with all blocks */
+    int paired;
+    int instructions; /* the primary metric is the instruction count (lower is better) */
+} compare_design;
 
-/* One workload: A's runs from session_a, B's from session_b (either may have none: n_a or n_b is
- * then 0). Each workload draws its own bootstrap stream from seed. 0, or -1 on an error. */
-int compare_workload(store *s, int64_t session_a, const char *a, int64_t session_b, const char *b,
-                     const char *workload, int instructions, double delta, uint64_t seed,
-                     comparison *c);
+/* The comparisons of m workloads judged together (one Holm family per look and metric), into
+ * out[0..m). The statistics alone, no database. 0, or -1 out of memory. */
+int compare_rows(const compare_input *in, int m, const compare_design *d, comparison *out);
 
-/* Compares variant specs a and b in a session for every workload they share (or only
- * `workload` when non-NULL). *out is malloc'ed; returns the count, -1 on error.
- * Whether the runs come from one machine is the caller's check (compare refuses otherwise
- * unless --force). */
-int compare_session(store *s, int64_t session_id, const char *a, const char *b,
-                    const char *workload, double default_delta, uint64_t seed, comparison **out);
-/* The same with A's runs from session_a and B's from session_b (A and B may then be the same
- * spec: last week's `default` against today's). Runs of two sessions were not interleaved, so
- * nothing pairs: the interval resamples each side on its own and p is Mann-Whitney's. delta
- * follows session_b's machine. Refuses sessions of different metrics. */
+/* The design behind a comparison of a and b: the session's procedure when they are its own A and
+ * B, a single look otherwise; paired only within one session. 0, or -1 on an error. */
+int compare_design_of(store *s, int64_t session_a, const char *a, int64_t session_b, const char *b,
+                      compare_design *d);
+
+/* The threshold for a workload on a machine: the delta of the latest calibration of this very
+ * procedure (version and parameters, quick mode, pairing), else default_delta. *calibrated says
+ * which. */
+double compare_delta(store *s, int64_t machine_id, const char *workload, int quick,
+                     const compare_design *d, double default_delta, int *calibrated);
+
+/* Compares a (runs of session_a) and b (runs of session_b) on every workload both ran (or only
+ * `workload` when non-NULL), with the design compare_design_of gives. delta >= 0 is the
+ * threshold to use (given by the user); delta < 0: each workload's calibrated delta, else the
+ * session's own. *out is malloc'ed; returns the count, -1 on an error. Whether the runs come
+ * from one machine is the caller's check (compare refuses otherwise unless --force). */
 int compare_sessions(store *s, int64_t session_a, int64_t session_b, const char *a, const char *b,
-                     const char *workload, double default_delta, uint64_t seed, comparison **out);
+                     const char *workload, double delta, comparison **out);
+/* Both sides from one session. */
+int compare_session(store *s, int64_t session_id, const char *a, const char *b,
+                    const char *workload, double delta, comparison **out);
 
 #endif

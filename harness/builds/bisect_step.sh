@@ -1,13 +1,13 @@
 #!/bin/sh
 # One step of `git bisect run`: is the checked-out commit slower than a good reference?
 # Builds the allocator of the current checkout (HEAD@VARIANT, through hakbench's cached
-# worktree builds), runs the workload interleaved against the good reference, and decides the
-# way `hakbench bisect` does (compare's verdict; an inconclusive one is bad only when the median
-# change is beyond the noise band delta with p < 0.05), with one session where hakbench bisect
-# measures an inconclusive step in a second one. Everything it knows comes from hakbench's exit
-# codes and its JSON (no SQL here). Exit status, as git bisect run expects: 0 good, 1 bad (slower,
-# crashed, out of memory), 125 skip (this commit does not build), 128 abort the bisect (the
-# harness could not measure, or the reference does not build).
+# worktree builds), runs the workload interleaved against the good reference in one session with
+# the decision procedure's looks, and decides as `hakbench bisect` does (docs/statistics.md):
+# regression or failure bad; equivalent, below delta or an improvement good; still inconclusive
+# after the last look skip. Everything it knows comes from hakbench's exit codes and its JSON
+# (no SQL here). Exit status, as git bisect run expects: 0 good, 1 bad (slower, crashed, out of
+# memory), 125 skip (this commit does not build, or could not be decided), 128 abort the bisect
+# (the harness could not measure, or the reference does not build).
 #
 # git checks out old commits while bisecting, which may lack this script or hakbench, so copy
 # both out first:
@@ -25,20 +25,20 @@ usage: bisect_step.sh --good REV [--workloads W] [--variants NAME] [--delta PCT]
   --workloads W     one workload, default larson ($BISECT_WORKLOAD); --workload too
   --variants NAME   one hakmem variant of harness/spec/variants.conf, default 'default'
                     ($BISECT_VARIANT); --variant too
-  --delta PCT       noise band and regression size in percent, default 5 ($BISECT_THRESHOLD);
+  --delta PCT       the smallest regression sought, in percent, default 2 ($BISECT_THRESHOLD);
                     --threshold too
   --quick           quick workload arguments ($BISECT_QUICK=1)
-  --runs N          measured runs per variant, default 6, 4 with --quick ($BISECT_RUNS)
+  --runs N          blocks per look, default hakbench's ($BISECT_RUNS)
   --db PATH         results database, default results/hakmem.db ($BISECT_DB)
   --hakbench PATH   the hakbench binary, default ./hakbench ($HAKBENCH)
-Exit: 0 good, 1 bad, 125 skip (does not build), 128 abort (could not measure).
+Exit: 0 good, 1 bad, 125 skip (does not build, or undecided), 128 abort (could not measure).
 USAGE
 }
 
 good=${BISECT_GOOD:-}
 workload=${BISECT_WORKLOAD:-larson}
 variant=${BISECT_VARIANT:-default}
-threshold=${BISECT_THRESHOLD:-5}
+threshold=${BISECT_THRESHOLD:-2}
 quick=${BISECT_QUICK:-0}
 runs=${BISECT_RUNS:-}
 db=${BISECT_DB:-results/hakmem.db}
@@ -66,7 +66,6 @@ abort() {
 case $threshold in '' | *[!0-9.]*) abort "--delta takes a percentage, e.g. 5" ;; esac
 case $workload in '' | *[!A-Za-z0-9_-]*) abort "--workloads takes one workload name, not '$workload'" ;; esac
 case $variant in '' | *[!A-Za-z0-9_.-]*) abort "'$variant' is not a variant name" ;; esac
-[ -n "$runs" ] || { [ "$quick" = 1 ] && runs=4 || runs=6; }
 case $hakbench in /*) ;; *) hakbench=$(pwd)/$hakbench ;; esac
 case $db in /*) ;; *) db=$(pwd)/$db ;; esac
 top=$(git rev-parse --show-toplevel) || abort "not in a git repository"
@@ -93,14 +92,14 @@ esac
 
 # Exit 1 means runs failed (the commit crashes, runs out of memory): a result compare judges.
 out=$("$hakbench" run --variants "$ref@$variant,$rev@$variant" --workloads "$workload" \
-    --runs "$runs" $quick_opt --no-counters --db "$db" -q)
+    ${runs:+--runs "$runs"} --delta "$threshold" $quick_opt --no-counters --db "$db" -q)
 [ $? -le 1 ] || abort "hakbench run failed"
 session=$(printf '%s\n' "$out" | sed -n 's/^session \([0-9][0-9]*\)$/\1/p' | tail -n 1)
 [ -n "$session" ] || abort "hakbench run printed no session id"
 json=$("$hakbench" compare "$ref@$variant" "$rev@$variant" --session "$session" \
-    --workloads "$workload" --delta "$threshold" --db "$db" --format json)
+    --workloads "$workload" --db "$db" --format json)
 [ $? -le 1 ] || abort "hakbench compare failed on session $session"
-# A field of the workload's comparison (hakbench-compare/1), parsed as JSON.
+# A field of the workload's comparison (hakbench-compare/2), parsed as JSON.
 field() {
     printf '%s' "$json" | python3 -c 'import json, sys
 c = json.load(sys.stdin)["comparisons"][0][sys.argv[1]]
@@ -108,16 +107,14 @@ print("" if c is None else c)' "$1"
 }
 verdict=$(field verdict)
 change=$(field change)
-p=$(field p)
 failed_a=$(field failed_a)
 [ -n "$verdict" ] || abort "no verdict for $workload in session $session"
 [ "${failed_a:-0}" = 0 ] || abort "the good reference failed runs in session $session: cannot judge"
 echo "bisect_step.sh: $rev: $verdict, change $change (session $session)" >&2
 case $verdict in
 regression | failed) exit 1 ;;
-equivalent | improvement) exit 0 ;;
+equivalent | improvement | changed-below-delta) exit 0 ;;
 esac
-# Inconclusive after the budget of extra runs: bad when the median change is beyond the
-# threshold and the rank test still says the difference is real.
-awk -v c="$change" -v t="$threshold" -v p="$p" 'BEGIN { exit !(c < -t / 100 && p < 0.05) }' && exit 1
-exit 0
+# Inconclusive after the last look: this commit cannot be told good or bad; never take it
+# for good.
+exit 125

@@ -16,17 +16,19 @@
 
 static const char bisect_usage[] =
     "usage: hakbench bisect --good REV --bad REV [--workloads W] [--variants NAME]\n"
-    "                       [--delta PCT] [--quick] [--runs N] [--db PATH]\n"
+    "                       [--delta PCT] [--quick] [--runs N] [--looks K] [--db PATH]\n"
     "                       [--reports-dir DIR] [--seed N]\n"
     "\n"
     "Finds the first first-parent commit in GOOD..BAD at which the workload got slower than at\n"
-    "GOOD (or crashed). Each step builds REV@NAME (cached) and measures it interleaved against\n"
-    "GOOD; compare's verdict decides (regression or failure: bad; equivalent or improvement:\n"
-    "good; inconclusive: more runs, then a second session, and bad only if both showed a\n"
-    "median change beyond the noise band with p < 0.05). A commit that does not build is\n"
-    "skipped. The culprit is confirmed against its parent. Every step\n"
-    "is stored in the database (bisect_steps) and a report is written to\n"
-    "DIR/bisect-<UTC timestamp>.md. The last line printed is\n"
+    "GOOD (or crashed). First it measures BAD against GOOD: when that is not a regression there\n"
+    "is nothing to bisect, and it stops (exit 2) saying so. Each step builds REV@NAME (cached)\n"
+    "and measures it interleaved against GOOD in one session with the decision procedure's\n"
+    "looks (docs/statistics.md): regression or failure: bad; equivalent, below delta or an\n"
+    "improvement: good; still inconclusive after the last look: skipped, like a commit that\n"
+    "does not build (git bisect's 125), never taken for good. The culprit is confirmed\n"
+    "against its parent. Every step, with its interval, is stored in the database\n"
+    "(bisect_steps) and a report is written to DIR/bisect-<UTC timestamp>.md. The last line\n"
+    "printed is\n"
     "  first bad commit: <sha> <subject>\n"
     "Works in the git repository of the current directory.\n"
     "\n"
@@ -36,19 +38,21 @@ static const char bisect_usage[] =
     "                     --workload too)\n"
     "  --variants NAME    one hakmem variant of " VARIANTS_CONF " (default 'default';\n"
     "                     --variant too)\n"
-    "  --delta PCT        the noise band and the size of regression sought, in percent\n"
-    "                     (default 5; --threshold too)\n"
-    "  --quick            quick workload arguments and fewer runs (a smoke bisect)\n"
-    "  --runs N           measured runs per variant and step (default 6; 4 with --quick)\n"
+    "  --delta PCT        the smallest regression sought, in percent (default 2; --threshold\n"
+    "                     too)\n"
+    "  --quick            quick workload arguments (a smoke bisect)\n"
+    "  --runs N           blocks per look of each step (default 10)\n"
+    "  --looks K          looks per step at most (default 3)\n"
     "  --db PATH          results database (default " STORE_DEFAULT_HELP ")\n"
     "  --reports-dir DIR  where the report goes (default reports)\n"
     "  --seed N           seeds run order and statistics (default 1)\n"
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 first bad commit found and confirmed; 1 the search ended without a\n"
-    "confirmed answer (the confirmation did not reproduce the regression, or commits that do\n"
-    "not build hide the exact commit); 2 could not bisect (bad arguments, a revision that does\n"
-    "not exist, a good revision that does not build, database error).\n";
+    "confirmed answer (the confirmation did not reproduce the regression, or skipped commits\n"
+    "hide the exact one); 2 could not bisect (BAD is no regression against GOOD, bad\n"
+    "arguments, a revision that does not exist, a good revision that does not build, database\n"
+    "error).\n";
 
 int cmd_bisect(int argc, char **argv)
 {
@@ -62,6 +66,7 @@ int cmd_bisect(int argc, char **argv)
                                          {"threshold", required_argument, NULL, 't'},
                                          {"quick", no_argument, NULL, 'q'},
                                          {"runs", required_argument, NULL, 'r'},
+                                         {"looks", required_argument, NULL, 'l'},
                                          {"db", required_argument, NULL, 'd'},
                                          {"reports-dir", required_argument, NULL, 'o'},
                                          {"seed", required_argument, NULL, 's'},
@@ -70,7 +75,7 @@ int cmd_bisect(int argc, char **argv)
     bisect_opts o;
     bisect_opts_init(&o);
     const char *db_arg = NULL, *reports_arg = "reports";
-    long runs;
+    long v;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -88,14 +93,18 @@ int cmd_bisect(int argc, char **argv)
             if (cli_parse_one("bisect", "--variants", optarg, &o.variant) != 0) return 2;
             break;
         case 't':
-            if (cli_parse_delta("bisect", optarg, &o.threshold) != 0) return 2;
+            if (cli_parse_delta("bisect", optarg, &o.proc.delta) != 0) return 2;
             break;
         case 'q':
             o.quick = 1;
             break;
         case 'r':
-            if (cli_parse_long("bisect", "--runs", optarg, 3, 1000, &runs) != 0) return 2;
-            o.runs = (int)runs;
+            if (cli_parse_long("bisect", "--runs", optarg, 3, 1000, &v) != 0) return 2;
+            o.proc.runs_per_look = (int)v;
+            break;
+        case 'l':
+            if (cli_parse_long("bisect", "--looks", optarg, 1, 20, &v) != 0) return 2;
+            o.proc.looks = (int)v;
             break;
         case 'd':
             db_arg = optarg;
@@ -144,7 +153,11 @@ int cmd_bisect(int argc, char **argv)
     else
         printf("report: %s\n", report);
     int status = 0;
-    if (!r.found) {
+    if (!r.reproduced) {
+        printf("not reproduced: %.12s is no regression against %.12s on %s (see the report)\n",
+               r.bad, r.good, r.workload);
+        status = 2;
+    } else if (!r.found) {
         printf("the first bad commit could be any of:\n");
         for (int i = 0; i < r.ncandidates; i++)
             printf("%s\n", r.candidates[i]);

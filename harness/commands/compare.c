@@ -16,23 +16,24 @@
 #include "store/sessions.h"
 #include "store/store.h"
 
-#define DEFAULT_DELTA 0.02
-
 static const char compare_usage[] =
     "usage: hakbench compare A B [--session N] [--baseline-session M] [--workloads W1,W2]\n"
     "                            [--delta PCT] [--db PATH] [--force] [--format text|json]\n"
     "\n"
-    "Compares variant B against variant A (specs as given to `hakbench run`) in one session,\n"
-    "per workload: medians, the change (the median of the B/A ratios of the interleaved\n"
-    "blocks, whose two runs share the machine's drift; the ratio of the medians when there\n"
-    "are too few pairs), a 95% bootstrap confidence interval of the change, a rank-test\n"
-    "p-value (Wilcoxon signed-rank on the pairs, Mann-Whitney U without pairs), MAD outliers\n"
-    "and a verdict:\n"
-    "  regression / improvement  the interval lies beyond -delta / +delta and p < 0.05\n"
-    "  equivalent                the interval lies within [-delta, +delta]\n"
-    "  inconclusive              neither: measure more runs\n"
+    "Compares variant B against variant A (specs as given to `hakbench run`) per workload by\n"
+    "the decision procedure (docs/statistics.md): the Hodges-Lehmann change of the per-block\n"
+    "log-ratios (the two runs of an interleaved block share the machine's drift), its exact\n"
+    "Wilcoxon signed-rank interval and p from the same test (Mann-Whitney across sessions),\n"
+    "taken at the level of the look that decided it and of its Holm rank among the\n"
+    "workloads, and a verdict, for throughput and for memory (peak RSS, RSS after free):\n"
+    "  regression / improvement  the interval excludes 0 and |change| >= delta\n"
+    "  equivalent                the interval lies within (-delta, +delta) and holds 0\n"
+    "  changed-below-delta       the interval lies within (-delta, +delta), without 0\n"
+    "  inconclusive              anything else: measure more runs\n"
     "  failed                    a measured run of A or B did not end ok (crash, oom, ...)\n"
-    "A positive change is always better for B (for --metric instructions: fewer instructions).\n"
+    "The session's own A and B (its first two variants) are judged look by look as the\n"
+    "session measured them; any other pair in one fixed look. A positive change is always\n"
+    "better for B (more ops/s; fewer instructions; less memory).\n"
     "\n"
     "  --session N      the session (default: the latest one that measured both A and B;\n"
     "                   with --baseline-session, the latest one that measured B)\n"
@@ -42,15 +43,16 @@ static const char compare_usage[] =
     "                   interleaved: nothing pairs, p is Mann-Whitney's, and machine drift\n"
     "                   between the sessions counts as change\n"
     "  --workloads LIST only these workloads (--workload too)\n"
-    "  --delta PCT      noise band in percent (default 2, raised per workload to the latest\n"
-    "                   `hakbench calibrate` figure of this machine)\n"
+    "  --delta PCT      smallest change that matters, in percent (default: the delta of this\n"
+    "                   machine's calibration of the same procedure, else the session's, 2)\n"
     "  --db PATH        results database (default " STORE_DEFAULT_HELP ")\n"
     "  --force          compare even when the runs come from different machines (different\n"
     "                   fingerprints, e.g. after hakbench merge); the output says so\n"
     "  --format FMT     text (default) or json\n"
     "  -h, --help       this text\n"
     "\n"
-    "Exit status: 0 no regression, 1 a regression or a failed run, 2 could not compare.\n";
+    "Exit status: 0 no regression, 1 a regression, a memory regression or a failed run, 2\n"
+    "could not compare.\n";
 
 /* Keeps the comparisons of the workloads named in the comma list, in the list's order (each
  * workload's numbers do not depend on which others were compared). The count, -1 for a bad
@@ -92,7 +94,7 @@ int cmd_compare(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *db_path = store_default_location(), *workloads = NULL, *format = "text";
     int64_t session = 0, session_a = 0;
-    double delta = DEFAULT_DELTA;
+    double delta = -1;
     int force = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -186,7 +188,7 @@ int cmd_compare(int argc, char **argv)
             goto out;
         }
     }
-    /* info is B's session: its seed seeds the bootstrap, its metric is the comparison's. */
+    /* info is B's session: its metric is the comparison's. */
     const char *metric = info.metric;
     int machines = store_count_fingerprints(db, session_a, session);
     if (machines > 1 && !force) {
@@ -197,7 +199,7 @@ int cmd_compare(int argc, char **argv)
                 (long long)session_a, (long long)session, machines);
         goto out;
     }
-    int n = compare_sessions(db, session_a, session, a, b, NULL, delta, info.seed, &res);
+    int n = compare_sessions(db, session_a, session, a, b, NULL, delta, &res);
     if (n < 0) goto out;
     if (workloads && (n = keep_workloads(res, n, workloads)) < 0) goto out;
     if (n == 0) {
@@ -223,7 +225,10 @@ int cmd_compare(int argc, char **argv)
         comparison_write_text(stdout, &view);
     status = 0;
     for (int i = 0; i < n; i++)
-        if (res[i].verdict == VERDICT_REGRESSION || res[i].verdict == VERDICT_FAILED) status = 1;
+        if (res[i].primary.verdict == VERDICT_REGRESSION ||
+            res[i].primary.verdict == VERDICT_FAILED ||
+            comparison_memory_change(&res[i], NULL) == VERDICT_REGRESSION)
+            status = 1;
 out:
     free(res);
     store_close(db);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/procedure.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "run/job_request.h"
@@ -27,7 +28,8 @@ static const char usage[] =
     "  --workloads LIST     workload names, or 'all'\n"
     "  --rev REV            the commit the job builds and reads its conf files at (default\n"
     "                       HEAD: committed work only, local changes do not travel)\n"
-    "  --runs N             measured runs per variant and workload (default 5; 3 with --quick)\n"
+    "  --runs N             blocks per look: measured runs of each variant (default 10)\n"
+    "  --looks K            looks at most (default 3; 1: a fixed number of runs)\n"
     "  --quick              the workloads' short arguments\n"
     "  --machine FILTER     only a machine whose hostname is FILTER or whose fingerprint starts\n"
     "                       with it (8 characters or more); default any\n"
@@ -46,11 +48,12 @@ static const char usage[] =
 
 int cmd_enqueue(int argc, char **argv)
 {
-    enum { OPT_VCONF = 256, OPT_WCONF, OPT_NOTE, OPT_REV, OPT_MACHINE, OPT_TRIES };
+    enum { OPT_VCONF = 256, OPT_WCONF, OPT_NOTE, OPT_REV, OPT_MACHINE, OPT_TRIES, OPT_LOOKS };
     static const struct option opts[] = {{"variants", required_argument, NULL, 'v'},
                                          {"workloads", required_argument, NULL, 'w'},
                                          {"rev", required_argument, NULL, OPT_REV},
                                          {"runs", required_argument, NULL, 'n'},
+                                         {"looks", required_argument, NULL, OPT_LOOKS},
                                          {"quick", no_argument, NULL, 'Q'},
                                          {"machine", required_argument, NULL, OPT_MACHINE},
                                          {"tries", required_argument, NULL, OPT_TRIES},
@@ -62,7 +65,7 @@ int cmd_enqueue(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *variants = NULL, *workloads = NULL, *db_path = store_default_location();
     const char *rev = "HEAD", *machine = "", *note = "", *vconf = NULL, *wconf = NULL;
-    long runs = 0, tries = 3;
+    long runs = PROCEDURE_DEFAULT_RUNS_PER_LOOK, looks = PROCEDURE_DEFAULT_LOOKS, tries = 3;
     int quick = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -78,6 +81,9 @@ int cmd_enqueue(int argc, char **argv)
             break;
         case 'n':
             if (cli_parse_long("enqueue", "--runs", optarg, 1, 10000, &runs)) return 2;
+            break;
+        case OPT_LOOKS:
+            if (cli_parse_long("enqueue", "--looks", optarg, 1, 20, &looks)) return 2;
             break;
         case 'Q':
             quick = 1;
@@ -155,18 +161,17 @@ int cmd_enqueue(int argc, char **argv)
                        .machine = machine,
                        .command = cli_command_line(argc, argv),
                        .note = note,
-                       .runs = runs    ? (int)runs
-                               : quick ? 3
-                                       : 5,
+                       .runs = (int)runs,
+                       .looks = (int)looks,
                        .quick = quick,
                        .max_tries = (int)tries};
     char uuid[37];
     int64_t id = store_job_enqueue(db, &j, uuid);
     store_close(db);
     if (id > 0) {
-        printf("queued %s x %s, %d run(s)%s at %.12s%s%s\njob %lld\n", r.variants, r.workloads,
-               j.runs, quick ? " quick" : "", r.revision, machine[0] ? " for " : "", machine,
-               (long long)id);
+        printf("queued %s x %s, %d run(s) x %d look(s)%s at %.12s%s%s\njob %lld\n", r.variants,
+               r.workloads, j.runs, j.looks, quick ? " quick" : "", r.revision,
+               machine[0] ? " for " : "", machine, (long long)id);
         rc = 0;
     }
 out:

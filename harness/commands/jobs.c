@@ -50,16 +50,16 @@ int cmd_jobs(int argc, char **argv)
     store_close(db);
     if (n < 0) return 2;
     printf("%5s  %-7s %5s  %-20s %-16s %7s  %-12s %s\n", "id", "state", "tries", "enqueued",
-           "machine", "session", "revision", "variants x workloads (runs)");
+           "machine", "session", "revision", "variants x workloads (runs x looks)");
     for (int i = 0; i < n; i++) {
         const store_job *j = &jobs[i];
         char tries[16], session[24];
         snprintf(tries, sizeof tries, "%d/%d", j->tries, j->max_tries);
         snprintf(session, sizeof session, "%lld", (long long)j->session_id);
-        printf("%5lld  %-7s %5s  %-20s %-16s %7s  %-12.12s %s x %s (%d%s)\n", (long long)j->id,
+        printf("%5lld  %-7s %5s  %-20s %-16s %7s  %-12.12s %s x %s (%d x %d%s)\n", (long long)j->id,
                j->state, tries, j->enqueued_at, j->machine[0] ? j->machine : "any",
                j->session_id ? session : "-", j->revision, j->variants, j->workloads, j->runs,
-               j->quick ? " quick" : "");
+               j->looks, j->quick ? " quick" : "");
         if (j->worker[0]) printf("       worker %s, claimed %s\n", j->worker, j->claimed_at);
         if (j->reason[0]) printf("       %s\n", j->reason);
     }

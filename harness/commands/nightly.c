@@ -14,6 +14,7 @@
 #include "report/bisect_report.h"
 #include "report/nightly_report.h"
 #include "run/bisect.h"
+#include "run/machine.h"
 #include "run/session.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
@@ -25,10 +26,14 @@ static const char nightly_usage[] =
     "                        [--seed N] [--session N]\n"
     "\n"
     "Runs every workload of " WORKLOADS_CONF " under the hakmem variants default,\n"
-    "baseline, fastpath and legacy and the peers system, jemalloc, mimalloc and tcmalloc, at\n"
-    "the current work tree (HEAD), in a session of kind 'nightly'. Then writes\n"
-    "DIR/nightly-<YYYY-MM-DD>.md: today against the previous nightly of this machine (same\n"
-    "fingerprint and mode), the history of every workload with its change points, and a\n"
+    "baseline, fastpath and legacy and the peers system, jemalloc, mimalloc, tcmalloc and\n"
+    "tbbmalloc, at the current work tree (HEAD), in a session of kind 'nightly', with the\n"
+    "previous nightly's revision of the default build (REV@default) interleaved as the\n"
+    "session's A: night over night is a paired comparison by the decision procedure\n"
+    "(docs/statistics.md). Then writes DIR/nightly-<YYYY-MM-DD>.md: tonight against the previous\n"
+    "nightly of this machine (same fingerprint and mode), the history of every workload with\n"
+    "its steps (suspected on their first night, confirmed by a change point of at least delta),\n"
+    "failures (a peer whose every run fails the same way is marked as the peer's own), and a\n"
     "gnuplot plot per workload. A peer whose library is not installed is left out.\n"
     "The last line printed is the report's path.\n"
     "\n"
@@ -39,18 +44,22 @@ static const char nightly_usage[] =
     "                     nightly's revision and today's; the bisect reports are linked\n"
     "  --db PATH          results database (default " STORE_DEFAULT_HELP ")\n"
     "  --reports-dir DIR  where the report and plots go (default reports)\n"
-    "  --runs N           measured runs per variant and workload (default 5; 3 with --quick)\n"
+    "  --runs N           blocks per look of the procedure (default 10); peers and the other\n"
+    "                     variants run one look, the paired A and B up to 3\n"
     "  --seed N           seeds run order, statistics and change points (default: the date)\n"
     "  --session N        run nothing: write the report (and with --bisect, the bisects) of\n"
     "                     the existing nightly session N again; the same session always gives\n"
     "                     the same report\n"
     "  -h, --help         this text\n"
     "\n"
-    "Exit status: 0 no new regression, 1 a new regression or failed runs, 2 could not run\n"
-    "(bad arguments, database error, a report that cannot be written).\n";
+    "Exit status: 0 no alarm, 1 an alarm about hakmem's own variants (a paired regression or\n"
+    "memory regression of the default build, failed runs of a hakmem variant, a step down\n"
+    "suspected or confirmed tonight), 2 could not run (bad arguments, database error, a report\n"
+    "that cannot be written). Peer failures are shown, never an alarm.\n";
 
-static const char *const nightly_variants[] = {"default", "baseline", "fastpath", "legacy",
-                                               "system",  "jemalloc", "mimalloc", "tcmalloc"};
+static const char *const nightly_variants[] = {"default",  "baseline", "fastpath",
+                                               "legacy",   "system",   "jemalloc",
+                                               "mimalloc", "tcmalloc", "tbbmalloc"};
 #define NIGHTLY_NVARIANTS ((int)(sizeof nightly_variants / sizeof *nightly_variants))
 
 /* The variants this machine can run: a peer whose library is missing is reported and left
@@ -110,13 +119,6 @@ static int load_workloads(int quick, const char ***names)
     return n;
 }
 
-static int is_hakmem_variant(const char *name)
-{
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, nightly_variants[i]) == 0) return 1;
-    return 0;
-}
-
 /* Bisects each new regression of a hakmem variant between the two nightlies' revisions. */
 static void bisect_regressions(store *db, nightly_data *d, const bisect_opts *base,
                                const char *reports_dir, const char *db_shown)
@@ -124,7 +126,7 @@ static void bisect_regressions(store *db, nightly_data *d, const bisect_opts *ba
     if (!d->previous) return;
     for (int i = 0; i < d->ndeltas; i++) {
         const nightly_delta *x = &d->deltas[i];
-        if (!nightly_is_new_regression(x) || !is_hakmem_variant(x->variant)) continue;
+        if (!nightly_is_alarm(x)) continue;
         if (!d->previous_rev[0] || !d->today_rev[0] || strcmp(d->previous_rev, d->today_rev) == 0) {
             fprintf(stderr,
                     "hakbench nightly: %s under %s regressed, but the previous nightly ran the "
@@ -178,9 +180,17 @@ static void bisect_regressions(store *db, nightly_data *d, const bisect_opts *ba
 static int run_suite(store *db, const char *command, int quick, int runs, uint64_t seed,
                      int64_t *today, int *build_failed)
 {
-    const char *variants[NIGHTLY_NVARIANTS];
+    /* The previous nightly's revision of the default build goes first: A of the paired
+     * comparison, default (B) second. */
+    const char *variants[NIGHTLY_NVARIANTS + 1];
     const char **workloads = NULL;
-    int nv = pick_variants(variants);
+    char prev_rev[41], prev_spec[80];
+    int64_t machine = machine_id(db);
+    int have_prev = machine >= 0 && nightly_previous_revision(db, machine, quick, prev_rev);
+    snprintf(prev_spec, sizeof prev_spec, "%s@" NIGHTLY_PLOT_VARIANT, prev_rev);
+    if (have_prev) variants[0] = prev_spec;
+    int nv = pick_variants(variants + have_prev);
+    if (nv > 0) nv += have_prev;
     int nw = nv > 0 ? load_workloads(quick, &workloads) : -1;
     if (nv <= 0 || nw <= 0) {
         free(workloads);
@@ -201,7 +211,7 @@ static int run_suite(store *db, const char *command, int quick, int runs, uint64
     so.workloads = workloads;
     so.nworkloads = nw;
     so.quick = quick;
-    so.runs = runs ? runs : quick ? 3 : 5;
+    if (runs) so.proc.runs_per_look = runs;
     so.warmup = quick ? 0 : 1;
     so.counters = !quick;
     so.seed = seed;
@@ -295,6 +305,9 @@ int cmd_nightly(int argc, char **argv)
         bisect_opts_init(&bo);
         bo.quick = d.today.quick;
         bo.seed = d.today.seed;
+        /* The bisect looks for what tonight's procedure judged. */
+        if (d.today.delta > 0) bo.proc.delta = d.today.delta;
+        if (d.today.runs_per_look > 0) bo.proc.runs_per_look = d.today.runs_per_look;
         bo.command = command;
         bisect_regressions(db, &d, &bo, reports_dir, db_shown);
     }
@@ -304,15 +317,14 @@ int cmd_nightly(int argc, char **argv)
         fprintf(stderr, "hakbench nightly: %s\n", err);
         goto out;
     }
-    int nreg = 0, nfailed = 0;
-    for (int i = 0; i < d.ndeltas; i++) {
-        nreg += nightly_is_new_regression(&d.deltas[i]);
-        nfailed += d.deltas[i].cmp.failed_b > 0;
-    }
-    status = build_failed || nreg || nfailed ? 1 : 0;
-    printf("nightly session %lld: %d new regression(s), %d variant/workload pair(s) with failed "
-           "runs%s\n",
-           (long long)today, nreg, nfailed, d.previous ? "" : " (first nightly on this machine)");
+    int alarms = nightly_count_alarms(&d), peer_own = 0;
+    for (int i = 0; i < d.nfailures; i++)
+        peer_own += d.failures[i].own_problem;
+    status = build_failed || alarms ? 1 : 0;
+    printf("nightly session %lld: %d alarm(s) about hakmem's variants, %d peer failure(s) of the "
+           "peer's own%s\n",
+           (long long)today, alarms, peer_own,
+           d.previous ? "" : " (first nightly on this machine)");
     printf("%s\n", report);
 out:
     nightly_free(&d);

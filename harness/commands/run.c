@@ -19,13 +19,18 @@ static const char usage[] =
     "\n"
     "Runs every workload under every variant in randomized interleaved blocks (each block runs\n"
     "every variant once, in a random order) after discarded warm-up runs, and stores every run\n"
-    "in the database. Prints the session id as the last line: 'session N'.\n"
+    "in the database. The blocks come in looks of the decision procedure (docs/statistics.md):\n"
+    "after each look the first two variants (A and B) are compared, and only the workloads\n"
+    "whose verdict is still inconclusive get the next look's blocks, of A and B only (further\n"
+    "variants, e.g. peers, are references: one look). Prints the session id as the last line:\n"
+    "'session N'.\n"
     "\n"
     "  --variants LIST      variant specs: NAME, REV or REV@NAME (see 'hakbench variants')\n"
     "  --workloads LIST     workload names from workloads.conf, or 'all'\n"
-    "  --runs N             measured runs per variant and workload (default 5; 3 with --quick)\n"
-    "  --max-runs N         with two variants, inconclusive workloads get more runs up to N\n"
-    "                       (default 3 x runs)\n"
+    "  --runs N             blocks per look: measured runs of each variant (default 10)\n"
+    "  --looks K            looks at most (default 3; 1: a fixed number of runs)\n"
+    "  --alpha A            false-positive budget of the comparison (default 0.05)\n"
+    "  --delta PCT          smallest change that matters, in percent (default 2)\n"
     "  --warmup N           discarded runs per variant and workload first (default 1)\n"
     "  --quick              the workloads' short arguments (0.2-0.5 s per run)\n"
     "  --db PATH            database (default " STORE_DEFAULT_HELP ")\n"
@@ -73,11 +78,23 @@ static int expand_all(const session_opts *o, char ***names, int *count)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_NO_COUNTERS = 256, OPT_VCONF, OPT_WCONF, OPT_MAXRUNS, OPT_NOTE, OPT_TIME, OPT_MEM };
+    enum {
+        OPT_NO_COUNTERS = 256,
+        OPT_VCONF,
+        OPT_WCONF,
+        OPT_LOOKS,
+        OPT_ALPHA,
+        OPT_DELTA,
+        OPT_NOTE,
+        OPT_TIME,
+        OPT_MEM
+    };
     static const struct option opts[] = {{"variants", required_argument, NULL, 'v'},
                                          {"workloads", required_argument, NULL, 'w'},
                                          {"runs", required_argument, NULL, 'n'},
-                                         {"max-runs", required_argument, NULL, OPT_MAXRUNS},
+                                         {"looks", required_argument, NULL, OPT_LOOKS},
+                                         {"alpha", required_argument, NULL, OPT_ALPHA},
+                                         {"delta", required_argument, NULL, OPT_DELTA},
                                          {"warmup", required_argument, NULL, 'W'},
                                          {"quick", no_argument, NULL, 'Q'},
                                          {"db", required_argument, NULL, 'd'},
@@ -97,7 +114,7 @@ int cmd_run(int argc, char **argv)
     session_opts o;
     session_opts_init(&o);
     const char *variants = NULL, *workloads = NULL, *db_path = store_default_location();
-    long runs = -1, v;
+    long v;
     int have_seed = 0;
     optind = 1;
     int c;
@@ -110,11 +127,18 @@ int cmd_run(int argc, char **argv)
             workloads = optarg;
             break;
         case 'n':
-            if (cli_parse_long("run", "--runs", optarg, 1, 10000, &runs)) return 2;
+            if (cli_parse_long("run", "--runs", optarg, 1, 10000, &v)) return 2;
+            o.proc.runs_per_look = (int)v;
             break;
-        case OPT_MAXRUNS:
-            if (cli_parse_long("run", "--max-runs", optarg, 1, 10000, &v)) return 2;
-            o.max_runs = (int)v;
+        case OPT_LOOKS:
+            if (cli_parse_long("run", "--looks", optarg, 1, 20, &v)) return 2;
+            o.proc.looks = (int)v;
+            break;
+        case OPT_ALPHA:
+            if (cli_parse_double("run", "--alpha", optarg, 1e-6, 0.5, &o.proc.alpha)) return 2;
+            break;
+        case OPT_DELTA:
+            if (cli_parse_delta("run", optarg, &o.proc.delta)) return 2;
             break;
         case 'W':
             if (cli_parse_long("run", "--warmup", optarg, 0, 1000, &v)) return 2;
@@ -183,8 +207,6 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "hakbench run: --variants and --workloads are required (see --help)\n");
         return 2;
     }
-    o.runs = runs > 0 ? (int)runs : o.quick ? 3 : 5;
-    if (o.max_runs && o.max_runs < o.runs) o.max_runs = o.runs;
     if (!have_seed) o.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
 
     int nv = 0, nw = 0;

@@ -25,18 +25,28 @@ static void commit_cell(FILE *f, const char *sha)
 
 static void write_steps(FILE *f, const bisect_result *r)
 {
-    fputs("| step | commit | verdict | compare | change | runs | session |\n"
-          "|---:|---|---|---|---:|---:|---:|\n",
+    fputs("| step | commit | verdict | compare | change | interval | runs | session |\n"
+          "|---:|---|---|---|---:|---|---:|---:|\n",
           f);
     for (int i = 0; i < r->nsteps; i++) {
         const bisect_step *s = &r->steps[i];
         if (s->step < 0)
             fputs("| confirm | ", f);
+        else if (s->step == 0)
+            fputs("| endpoints | ", f);
         else
-            fprintf(f, "| %d | ", s->step + 1);
+            fprintf(f, "| %d | ", s->step);
         commit_cell(f, s->revision);
         fprintf(f, " | **%s** | %s | ", step_verdict_name(s->verdict), s->detail);
         md_put_pct(f, s->change);
+        fputs(" | ", f);
+        if (isnan(s->ci_lo)) {
+            fputs("–", f);
+        } else {
+            md_put_pct(f, s->ci_lo);
+            fputs(" … ", f);
+            md_put_pct(f, s->ci_hi);
+        }
         fprintf(f, " | %d | ", s->runs);
         if (s->session_id > 0)
             fprintf(f, "%lld |\n", (long long)s->session_id);
@@ -78,7 +88,7 @@ static void write_reproduce(FILE *f, const bisect_result *r, const char *db_path
     int len = snprintf(cmd, sizeof cmd,
                        "hakbench bisect --good %s --bad %s --workloads %s --variants %s "
                        "--delta %g%s --db %s\n",
-                       r->good, r->bad, r->workload, r->variant, r->threshold * 100,
+                       r->good, r->bad, r->workload, r->variant, r->delta * 100,
                        r->quick ? " --quick" : "", db_path);
     if (conf && conf->session_id > 0 && len > 0 && (size_t)len < sizeof cmd)
         len +=
@@ -99,7 +109,7 @@ static void write_reproduce(FILE *f, const bisect_result *r, const char *db_path
                  "git bisect run /tmp/bisect_step.sh --good %s --workloads %s --variants %s "
                  "--delta %g%s --db %s%s --hakbench /tmp/hakbench\n"
                  "git bisect reset\n",
-                 r->bad, r->good, r->good, r->workload, r->variant, r->threshold * 100,
+                 r->bad, r->good, r->good, r->workload, r->variant, r->delta * 100,
                  r->quick ? " --quick" : "", db_path[0] == '/' ? "" : "\"$PWD\"/", db_path);
     md_code_block(f, "sh", cmd);
 }
@@ -117,19 +127,24 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
     if (conf && !isnan(conf->change)) md_pct(pct, sizeof pct, conf->change);
 
     fputs("# Bisect: ", f);
-    if (r->found) {
+    if (!r->reproduced) {
+        fprintf(f, "not reproduced: `%.12s` is no regression against `%.12s`", r->bad, r->good);
+    } else if (r->found) {
         fprintf(f, "first bad commit `%.12s` ", r->culprit);
         md_cell(f, ci.subject);
     } else {
         fprintf(f, "first bad commit is one of %d (skipped commits in the way)", r->ncandidates);
     }
     fprintf(f, "\n\n- **Status**: %s\n",
-            !r->found      ? "ambiguous: commits that do not build hide the exact commit"
+            !r->reproduced ? "stopped after the endpoint check: BAD against GOOD does not show a "
+                             "regression of delta or more, so there is nothing to bisect"
+            : !r->found    ? "ambiguous: skipped commits (that do not build, or stayed "
+                             "inconclusive) hide the exact commit"
             : r->confirmed ? "found and confirmed against its parent"
                            : "found, but the confirmation against its parent did not reproduce "
                              "the regression");
-    fprintf(f, "- **Workload**: %s, variant **%s**, threshold %g%%%s\n", r->workload, r->variant,
-            r->threshold * 100, r->quick ? ", quick runs" : "");
+    fprintf(f, "- **Workload**: %s, variant **%s**, delta %g%%%s\n", r->workload, r->variant,
+            r->delta * 100, r->quick ? ", quick runs" : "");
     fprintf(f,
             "- **Range**: good `%.12s` .. bad `%.12s`, %d first-parent commit(s); %d step(s) "
             "(binary search needs about %d)\n",
@@ -138,6 +153,13 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
     fprintf(f, "- **Database**: `%s`, bisect session %lld (uuid %s)\n\n", db_path,
             (long long)r->session_id, r->uuid);
 
+    if (!r->reproduced) {
+        fputs("## Steps\n\n", f);
+        write_steps(f, r);
+        fputs("\n## Reproduce\n\n", f);
+        write_reproduce(f, r, db_path);
+        return md_close(f, path, err, errlen);
+    }
     fputs("## Culprit\n\n", f);
     if (!r->found) {
         fputs("The first bad commit is one of these (the later ones could not be told apart "
@@ -152,12 +174,12 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
     }
     write_culprit(f, r);
 
-    fputs("## Steps\n\nEach step measured the commit against the good commit, interleaved; "
-          "`compare` is the verdict of `hakbench compare` (inconclusive steps got extra runs, "
-          "then a second session, and counted as bad only when both showed a median change "
-          "beyond the threshold with p < 0.05; runs and session count both sessions and show "
-          "the last); "
-          "`skip` means the commit does not build.\n\n",
+    fputs("## Steps\n\nThe endpoints first (BAD against GOOD: the regression must reproduce "
+          "before anything is searched), then each step measured the commit against the good "
+          "commit, interleaved, in one session with the decision procedure's looks; `compare` is "
+          "its verdict, `change` the Hodges-Lehmann change and `interval` its exact interval at "
+          "the level of the look that decided. `skip` means the commit does not build or stayed "
+          "inconclusive after the last look: it is never taken for good.\n\n",
           f);
     write_steps(f, r);
 

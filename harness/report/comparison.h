@@ -1,5 +1,5 @@
 /* The outputs of `hakbench compare`: the comparisons of two variants (analysis/compare.h) as a
- * text table (comparison_text.c) or a JSON document, hakbench-compare/1 (comparison_json.c). */
+ * text table (comparison_text.c) or a JSON document, hakbench-compare/2 (comparison_json.c). */
 #ifndef HAKBENCH_COMPARISON_H
 #define HAKBENCH_COMPARISON_H
 

@@ -1,8 +1,8 @@
 /* Export as the README's performance table (make perf-table puts it between the perf-table
- * markers): per workload, the median ops/s of hakmem's `default` build and its ratio to the
- * median of each peer, and the ratio of the median peak RSS to glibc's, over the ok measured
- * runs of the session. A workload without ok runs of default and of glibc (`system`) has no
- * row; a peer without ok runs leaves its cell empty. */
+ * markers): per workload, the median ops/s of hakmem's `default` build (an M or k suffix from
+ * a thousand on) and its ratio to the median of each peer, and the ratio of the median peak
+ * RSS to glibc's, over the ok measured runs of the session. A workload without ok runs of
+ * default and of glibc (`system`) has no row; a peer without ok runs leaves its cell empty. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "report/export.h"
 #include "report/report.h"
 
-static const char *const peers[] = {"jemalloc", "mimalloc", "tcmalloc"};
+static const char *const peers[] = {"jemalloc", "mimalloc", "tcmalloc", "tbbmalloc"};
 #define NPEERS (sizeof peers / sizeof *peers)
 
 static const report_cell *cell_of(const report_data *r, int w, const char *spec)
@@ -51,8 +51,8 @@ int export_write_perf_table(FILE *f, const export_source *src)
             (long long)r.session.id, runs, m->cpu_model, m->cores, m->kernel);
     /* The session ran as ./hakbench from the top of the checkout. */
     fprintf(f, "Command: `%s%s`\n\n", strncmp(cmd, "hakbench ", 9) == 0 ? "./" : "", cmd);
-    fputs("| workload | hakmem ops/s | vs glibc | vs jemalloc | vs mimalloc | vs tcmalloc | peak "
-          "RSS vs glibc |\n|---|---|---|---|---|---|---|\n",
+    fputs("| workload | hakmem ops/s | vs glibc | vs jemalloc | vs mimalloc | vs tcmalloc | vs "
+          "tbbmalloc | peak RSS vs glibc |\n|---|---|---|---|---|---|---|---|\n",
           f);
     /* Workloads by name (insertion sort: a few dozen at most). */
     int *order = malloc(sizeof *order * (size_t)(r.nworkloads + 1));
@@ -66,8 +66,11 @@ int export_write_perf_table(FILE *f, const export_source *src)
         int w = order[k];
         const report_cell *h = cell_of(&r, w, "default"), *g = cell_of(&r, w, "system");
         if (!h || !g) continue;
-        fprintf(f, "| %s | %.2fM | %.2fx |", r.workloads[w], h->median / 1e6,
-                h->median / g->median);
+        /* Whole programs run about one time a second, large_reuse tens of replacements. */
+        double ops = h->median;
+        const char *unit = ops >= 1e6 ? "M" : ops >= 1e3 ? "k" : "";
+        double scaled = ops >= 1e6 ? ops / 1e6 : ops >= 1e3 ? ops / 1e3 : ops;
+        fprintf(f, "| %s | %.2f%s | %.2fx |", r.workloads[w], scaled, unit, ops / g->median);
         for (size_t p = 0; p < NPEERS; p++) {
             const report_cell *x = cell_of(&r, w, peers[p]);
             if (x)

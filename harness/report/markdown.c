@@ -93,6 +93,20 @@ void md_si(char *buf, size_t len, double v)
         snprintf(buf, len, "%.2g", v);
 }
 
+void md_interval(char *buf, size_t len, double lo, double hi, double alpha)
+{
+    if (isinf(lo) || isinf(hi)) {
+        snprintf(buf, len, "unbounded (too few runs)");
+        return;
+    }
+    char l[32], h[32];
+    md_pct(l, sizeof l, lo);
+    md_pct(h, sizeof h, hi);
+    /* 99.17% rather than 99.2%: the level is Holm's and the look's, and its digits matter. */
+    double level = 100 * (1 - alpha);
+    snprintf(buf, len, "%s … %s (%.*f%%)", l, h, level >= 99 ? 2 : 1, level);
+}
+
 void md_pct(char *buf, size_t len, double ratio_minus_one)
 {
     if (isnan(ratio_minus_one) || isinf(ratio_minus_one)) {

@@ -20,6 +20,9 @@ void md_code_block(FILE *f, const char *lang, const char *s);
 void md_si(char *buf, size_t len, double v);
 /* 0.201 -> "+20.1%", -0.183 -> "−18.3%" (U+2212 minus, as in reports). */
 void md_pct(char *buf, size_t len, double ratio_minus_one);
+/* An interval of a change at its level: "−21.1% … −18.2% (99.2%)", or "unbounded (too few
+ * runs)" when either end is infinite. */
+void md_interval(char *buf, size_t len, double lo, double hi, double alpha);
 /* p-value: "< 0.001" or "0.034". */
 void md_p(char *buf, size_t len, double p);
 /* Write md_si / md_pct of v to f, or "–" when v is NaN (not measured). */

@@ -10,14 +10,6 @@
 #include "report/plot.h"
 #include "util/revlist.h"
 
-static int count_new_regressions(const nightly_data *d)
-{
-    int n = 0;
-    for (int i = 0; i < d->ndeltas; i++)
-        n += nightly_is_new_regression(&d->deltas[i]);
-    return n;
-}
-
 static void write_header(FILE *f, const nightly_data *d, int nreg)
 {
     char day[11];
@@ -26,9 +18,9 @@ static void write_header(FILE *f, const nightly_data *d, int nreg)
     if (!d->previous)
         fputs("first nightly on this machine", f);
     else if (nreg)
-        fprintf(f, "%d new regression%s", nreg, nreg == 1 ? "" : "s");
+        fprintf(f, "%d alarm%s about hakmem", nreg, nreg == 1 ? "" : "s");
     else
-        fputs("no new regression", f);
+        fputs("no alarm", f);
     fprintf(f, " at `%.12s`\n\n", d->today_rev[0] ? d->today_rev : "unknown");
     commit_info ci;
     fputs("- **Revision**: ", f);
@@ -65,13 +57,16 @@ static void write_deltas(FILE *f, const nightly_data *d)
               f);
         return;
     }
-    fputs("Previous nightly (A) against today (B), per variant and workload. The runs of two "
-          "sessions are not paired: the interval is an unpaired bootstrap of the ratio of "
-          "medians and p is Mann-Whitney; the verdict follows `hakbench compare` (noise band δ "
-          "from calibration, at least 2%). **New** marks a regression the previous nightly did "
-          "not have.\n\n"
-          "| variant | workload | previous | today | change | 95% CI | p | runs | verdict |\n"
-          "|---|---|---:|---:|---:|---|---:|---:|---|\n",
+    fputs("Previous nightly (A) against tonight (B), per variant and workload. The committed "
+          "build (`default`) is compared **paired**: tonight's session ran the previous "
+          "nightly's revision interleaved with tonight's, and the decision procedure judged them "
+          "(docs/statistics.md: Hodges-Lehmann change, exact Wilcoxon interval, verdict against "
+          "δ). Every other row compares two sessions that were not interleaved: unpaired (Mann-"
+          "Whitney interval), for information only. **Alarm** marks what the exit status "
+          "counts.\n\n"
+          "| variant | workload | previous | tonight | change | interval | p | runs | paired | "
+          "verdict | memory |\n"
+          "|---|---|---:|---:|---:|---|---:|---:|---|---|---|\n",
           f);
     for (int i = 0; i < d->ndeltas; i++) {
         const nightly_delta *x = &d->deltas[i];
@@ -83,48 +78,58 @@ static void write_deltas(FILE *f, const nightly_data *d)
         fputs(" | ", f);
         if (!x->has_previous) {
             fputs("– | ", f);
-            md_put_si(f, c->median_b);
-            fputs(" | – | – | – | – | not in the previous nightly |\n", f);
+            if (c->primary.n_b > 0)
+                md_put_si(f, c->primary.median_b);
+            else
+                fputs("–", f);
+            fputs(" | – | – | – | – | – | not in the previous nightly | – |\n", f);
             continue;
         }
-        md_put_si(f, c->median_a);
+        md_put_si(f, c->primary.median_a);
         fputs(" | ", f);
-        md_put_si(f, c->median_b);
+        md_put_si(f, c->primary.median_b);
         fputs(" | ", f);
-        md_put_pct(f, c->change);
+        md_put_pct(f, c->primary.change);
         fputs(" | ", f);
-        md_put_pct(f, c->ci_lo);
-        fputs(" … ", f);
-        md_put_pct(f, c->ci_hi);
+        char iv[96];
+        md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
+        fputs(iv, f);
         char p[32];
-        md_p(p, sizeof p, c->p);
-        fprintf(f, " | %s | %d+%d", p, c->n_a + c->failed_a, c->n_b + c->failed_b);
+        md_p(p, sizeof p, c->primary.p);
+        fprintf(f, " | %s | %d+%d", p, c->primary.n_a + c->failed_a, c->primary.n_b + c->failed_b);
         if (c->failed_a || c->failed_b) fprintf(f, " (%d+%d failed)", c->failed_a, c->failed_b);
-        fprintf(f, " | %s%s |\n", nightly_is_new_regression(x) ? "**new** " : "",
-                verdict_name(c->verdict));
+        fprintf(f, " | %s | %s%s | ", x->paired ? "yes" : "no",
+                nightly_is_alarm(x) ? "**alarm** " : "", verdict_name(c->primary.verdict));
+        memory_metric which;
+        if (comparison_memory_change(c, &which) >= 0) {
+            fprintf(f, "%s %s ", memory_metric_name(which), verdict_name(c->memory[which].verdict));
+            md_put_pct(f, -c->memory[which].change);
+        } else {
+            fputs("–", f);
+        }
+        fputs(" |\n", f);
     }
     fputc('\n', f);
 }
 
-static void write_change_points(FILE *f, const nightly_history *h)
+static void write_steps(FILE *f, const nightly_history *h)
 {
-    if (h->ncp == 0) {
+    if (h->nsteps == 0) {
         fputs("none", f);
         return;
     }
-    /* Change point k starts segment k + 1. */
-    for (int k = 0; k < h->ncp; k++) {
-        int at = h->segments[k + 1].from;
-        double before = h->segments[k].median, after = h->segments[k + 1].median;
-        fprintf(f, "%s%.10s", k ? "; " : "", h->date[at]);
-        if (h->revision[at][0]) fprintf(f, " (`%.10s`)", h->revision[at]);
+    for (int k = 0; k < h->nsteps; k++) {
+        const nightly_step *st = &h->steps[k];
+        fprintf(f, "%s%s %.10s", k ? "; " : "",
+                st->state == STEP_CONFIRMED ? "confirmed" : "**suspected**", h->date[st->at]);
+        if (h->revision[st->at][0]) fprintf(f, " (`%.10s`)", h->revision[st->at]);
         fputs(": ", f);
-        md_put_si(f, before);
+        md_put_si(f, st->before);
         fputs(" → ", f);
-        md_put_si(f, after);
+        md_put_si(f, st->after);
         fputs(" (", f);
-        md_put_pct(f, after / before - 1);
-        fputc(')', f);
+        md_put_pct(f, st->after / st->before - 1);
+        fputs(st->new_tonight ? ", new tonight)" : ")", f);
     }
 }
 
@@ -132,11 +137,13 @@ static void write_change_points(FILE *f, const nightly_history *h)
 static void write_history(FILE *f, const nightly_data *d, const char *report_path)
 {
     fputs("## History\n\n"
-          "Median ops/s of every nightly on this machine in this mode, oldest first. Change "
-          "points: E-divisive means (Matteson & James 2014) with a permutation test (p < 0.01, "
-          "199 permutations) and at least 3 nightlies per segment, so a single noisy night is "
-          "never one.\n\n"
-          "| variant | workload | nightlies | latest | change points |\n"
+          "Median ops/s of every nightly on this machine in this mode, oldest first. A step is "
+          "**suspected** on its first night (tonight's value departs from the last segment's "
+          "median by δ or more) and **confirmed** by a change point: E-divisive means (Matteson "
+          "& James 2014) with a permutation test (p < 0.01, 199 permutations), at least 3 "
+          "nightlies per segment, and a step between segment medians of at least δ, so neither "
+          "a single noisy night nor a significant but tiny shift is one.\n\n"
+          "| variant | workload | nightlies | latest | steps |\n"
           "|---|---|---:|---:|---|\n",
           f);
     for (int i = 0; i < d->nhist; i++) {
@@ -148,7 +155,7 @@ static void write_history(FILE *f, const nightly_data *d, const char *report_pat
         fprintf(f, " | %d | ", h->n);
         md_put_si(f, h->n ? h->median[h->n - 1] : NAN);
         fputs(" | ", f);
-        write_change_points(f, h);
+        write_steps(f, h);
         fputs(" |\n", f);
     }
     fputc('\n', f);
@@ -179,23 +186,25 @@ static void write_history(FILE *f, const nightly_data *d, const char *report_pat
 
 static void write_failures(FILE *f, const nightly_data *d)
 {
-    int any = 0;
-    for (int i = 0; i < d->ndeltas; i++) {
-        const nightly_delta *x = &d->deltas[i];
-        if (x->cmp.failed_b == 0) continue;
-        if (!any)
-            fputs("## Failed runs today\n\nRuns that did not end `ok` (crash, oom, timeout, "
-                  "corrupt, ...); `hakbench export` of the session shows each with its stderr "
-                  "tail.\n\n| variant | workload | failed | of |\n|---|---|---:|---:|\n",
-                  f);
-        any = 1;
+    if (d->nfailures == 0) return;
+    fputs("## Failed runs tonight\n\nRuns that did not end `ok` (crash, oom, timeout, corrupt, "
+          "...); `hakbench export` of the session shows each with its stderr tail. A peer whose "
+          "every run fails the same way has a problem of its own (a bug of that build), shown "
+          "but never an alarm.\n\n| variant | workload | outcome | runs | whose |\n"
+          "|---|---|---|---:|---|\n",
+          f);
+    for (int i = 0; i < d->nfailures; i++) {
+        const nightly_failure *x = &d->failures[i];
         fputs("| ", f);
         md_cell(f, x->variant);
         fputs(" | ", f);
         md_cell(f, x->workload);
-        fprintf(f, " | %d | %d |\n", x->cmp.failed_b, x->cmp.failed_b + x->cmp.n_b);
+        fprintf(f, " | %s | %d of %d | %s |\n", x->status, x->count, x->of,
+                x->hakmem        ? "hakmem's: **alarm**"
+                : x->own_problem ? "the peer's own"
+                                 : "the peer's (some runs)");
     }
-    if (any) fputc('\n', f);
+    fputc('\n', f);
 }
 
 static void write_bisects(FILE *f, const nightly_data *d)
@@ -230,7 +239,7 @@ int nightly_write_report(const nightly_data *d, const char *path, const char *db
 {
     FILE *f = md_open(path, "--reports-dir", err, errlen);
     if (!f) return -1;
-    int nreg = count_new_regressions(d);
+    int nreg = nightly_count_alarms(d);
     write_header(f, d, nreg);
     write_deltas(f, d);
     write_failures(f, d);

@@ -19,7 +19,6 @@
 #include "store/sessions.h"
 #include "store/store.h"
 
-#define REPORT_DEFAULT_DELTA 0.02
 
 /* A variant of the session with its build (store/builds.h). */
 typedef store_variant report_variant;

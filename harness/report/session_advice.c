@@ -17,8 +17,9 @@ static int headline_workload(const report_data *r)
     for (int pass = 0; pass < 2 && best < 0; pass++) {
         verdict_t want = pass == 0 ? VERDICT_REGRESSION : VERDICT_IMPROVEMENT;
         for (int w = 0; w < r->nworkloads; w++) {
-            if (!r->has_cmp[w] || r->cmp[w].verdict != want) continue;
-            if (best < 0 || fabs(r->cmp[w].change) > fabs(r->cmp[best].change)) best = w;
+            if (!r->has_cmp[w] || r->cmp[w].primary.verdict != want) continue;
+            if (best < 0 || fabs(r->cmp[w].primary.change) > fabs(r->cmp[best].primary.change))
+                best = w;
         }
     }
     return best;
@@ -31,7 +32,7 @@ const char *report_severity(const report_data *r, report_verdict v)
         return "high";
     case REPORT_REGRESSION: {
         int w = headline_workload(r);
-        return (w >= 0 && r->cmp[w].change <= -0.10) ? "high" : "medium";
+        return (w >= 0 && r->cmp[w].primary.change <= -0.10) ? "high" : "medium";
     }
     case REPORT_INCONCLUSIVE:
         return "low";
@@ -95,19 +96,19 @@ void report_top_counter(const report_data *r, const report_counter **top, int *w
 static void write_change_sentence(FILE *f, const report_data *r, int w)
 {
     const comparison *c = &r->cmp[w];
-    char ma[32], mb[32], lo[32], hi[32], p[32];
-    md_si(ma, sizeof ma, c->median_a);
-    md_si(mb, sizeof mb, c->median_b);
-    md_pct(lo, sizeof lo, c->ci_lo);
-    md_pct(hi, sizeof hi, c->ci_hi);
-    md_p(p, sizeof p, c->p);
+    char ma[32], mb[32], iv[96], p[32];
+    md_si(ma, sizeof ma, c->primary.median_a);
+    md_si(mb, sizeof mb, c->primary.median_b);
+    md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
+    md_p(p, sizeof p, c->primary.p);
     fprintf(f, "**");
     md_cell(f, report_b(r)->spec);
-    fprintf(f, " is %.1f%% %s than ", fabs(c->change) * 100.0, c->change < 0 ? "slower" : "faster");
+    fprintf(f, " is %.1f%% %s than ", fabs(c->primary.change) * 100.0,
+            c->primary.change < 0 ? "slower" : "faster");
     md_cell(f, report_a(r)->spec);
     fprintf(f, " on ");
     md_cell(f, r->workloads[w]);
-    fprintf(f, "** (%s → %s %s, 95%% CI %s … %s, p %s%s)", ma, mb, report_unit(r), lo, hi,
+    fprintf(f, "** (%s → %s %s, interval %s, p %s%s)", ma, mb, report_unit(r), iv,
             p[0] == '<' ? "" : "= ", p);
 }
 
@@ -125,9 +126,11 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
         write_change_sentence(f, r, head);
         int others = 0;
         for (int w = 0; w < r->nworkloads; w++) {
-            if (w == head || !r->has_cmp[w] || r->cmp[w].verdict != r->cmp[head].verdict) continue;
+            if (w == head || !r->has_cmp[w] ||
+                r->cmp[w].primary.verdict != r->cmp[head].primary.verdict)
+                continue;
             char ch[32];
-            md_pct(ch, sizeof ch, r->cmp[w].change);
+            md_pct(ch, sizeof ch, r->cmp[w].primary.change);
             fprintf(f, "%s ", others++ ? "," : "; also");
             md_cell(f, r->workloads[w]);
             fprintf(f, " %s", ch);
@@ -136,21 +139,21 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
     } else {
         int biggest = -1;
         for (int w = 0; w < r->nworkloads; w++)
-            if (r->has_cmp[w] && r->cmp[w].n_a > 0 && r->cmp[w].n_b > 0 &&
-                (biggest < 0 || fabs(r->cmp[w].change) > fabs(r->cmp[biggest].change)))
+            if (r->has_cmp[w] && r->cmp[w].primary.n_a > 0 && r->cmp[w].primary.n_b > 0 &&
+                (biggest < 0 ||
+                 fabs(r->cmp[w].primary.change) > fabs(r->cmp[biggest].primary.change)))
                 biggest = w;
         if (biggest >= 0) {
             const comparison *c = &r->cmp[biggest];
-            char ch[32], lo[32], hi[32];
-            md_pct(ch, sizeof ch, c->change);
-            md_pct(lo, sizeof lo, c->ci_lo);
-            md_pct(hi, sizeof hi, c->ci_hi);
+            char ch[32], iv[96];
+            md_pct(ch, sizeof ch, c->primary.change);
+            md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
             fprintf(f,
                     "- No workload differs beyond the noise band with confidence; the largest "
                     "change is %s on ",
                     ch);
             md_cell(f, r->workloads[biggest]);
-            fprintf(f, " (95%% CI %s … %s, %s).\n", lo, hi, verdict_name(c->verdict));
+            fprintf(f, " (interval %s, %s).\n", iv, verdict_name(c->primary.verdict));
         }
     }
 
@@ -206,7 +209,7 @@ void report_write_tldr(FILE *f, const report_data *r, report_verdict v)
     int count[VERDICT_FAILED + 1] = {0}, compared = 0;
     for (int w = 0; w < r->nworkloads; w++)
         if (r->has_cmp[w]) {
-            count[r->cmp[w].verdict]++;
+            count[r->cmp[w].primary.verdict]++;
             compared++;
         }
     fprintf(f, "- Verdicts over %d workload%s:", compared, compared == 1 ? "" : "s");
@@ -330,10 +333,10 @@ static void write_step_keep_a(steps *st, const report_data *r, int head)
     fprintf(st->what, "Keep A (");
     md_cell(st->what, a->spec);
     fprintf(st->what, "): do not ship B as it stands");
-    if (head >= 0 && r->cmp[head].verdict == VERDICT_REGRESSION) {
+    if (head >= 0 && r->cmp[head].primary.verdict == VERDICT_REGRESSION) {
         char ma[32], mb[32];
-        md_si(ma, sizeof ma, r->cmp[head].median_a);
-        md_si(mb, sizeof mb, r->cmp[head].median_b);
+        md_si(ma, sizeof ma, r->cmp[head].primary.median_a);
+        md_si(mb, sizeof mb, r->cmp[head].primary.median_b);
         fprintf(st->expect, "Restores %s %s on ", ma, report_unit(r));
         md_cell(st->expect, r->workloads[head]);
         fprintf(st->expect, " (B measured %s)", mb);
@@ -438,8 +441,9 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
 {
     int had = 0;
     for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w] && r->cmp[w].verdict == VERDICT_INCONCLUSIVE) {
-            int n = r->cmp[w].n_a < r->cmp[w].n_b ? r->cmp[w].n_a : r->cmp[w].n_b;
+        if (r->has_cmp[w] && r->cmp[w].primary.verdict == VERDICT_INCONCLUSIVE) {
+            int n = r->cmp[w].primary.n_a < r->cmp[w].primary.n_b ? r->cmp[w].primary.n_a
+                                                                  : r->cmp[w].primary.n_b;
             if (n > had) had = n;
         }
     if (had < 1) had = 1;
@@ -449,7 +453,7 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
             had);
     fprintf(st->cmd, "./run_ab.sh --runs %d --workloads ", want);
     for (int w = 0, first = 1; w < r->nworkloads; w++) {
-        if (!r->has_cmp[w] || r->cmp[w].verdict != VERDICT_INCONCLUSIVE) continue;
+        if (!r->has_cmp[w] || r->cmp[w].primary.verdict != VERDICT_INCONCLUSIVE) continue;
         fputs(first ? " " : ", ", st->what);
         md_cell(st->what, r->workloads[w]);
         fputs(first ? "" : ",", st->cmd);
@@ -473,7 +477,7 @@ static void write_step_more_runs(steps *st, const report_data *r, const report_o
 static void write_step_adopt(steps *st, const report_data *r, int head)
 {
     char ch[32];
-    md_pct(ch, sizeof ch, r->cmp[head].change);
+    md_pct(ch, sizeof ch, r->cmp[head].primary.change);
     step_begin(st);
     fprintf(st->what, "Adopt B (");
     md_cell(st->what, report_b(r)->spec);
@@ -504,7 +508,7 @@ void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
 
     if (v == REPORT_REGRESSION || (v == REPORT_FAILED && (b_failed || head >= 0)))
         write_step_keep_a(&st, r, head);
-    int bisect_w = head >= 0 && r->cmp[head].verdict == VERDICT_REGRESSION ? head : -1;
+    int bisect_w = head >= 0 && r->cmp[head].primary.verdict == VERDICT_REGRESSION ? head : -1;
     for (int i = 0; bisect_w < 0 && i < r->nfailures; i++)
         if (strcmp(r->failures[i].variant, report_b(r)->spec) == 0)
             bisect_w = workload_index(r, r->failures[i].workload);
@@ -520,7 +524,7 @@ void report_write_next_steps(FILE *f, const report_data *r, report_verdict v,
         }
     int inconclusive = 0;
     for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w] && r->cmp[w].verdict == VERDICT_INCONCLUSIVE) inconclusive = 1;
+        if (r->has_cmp[w] && r->cmp[w].primary.verdict == VERDICT_INCONCLUSIVE) inconclusive = 1;
     if (inconclusive) write_step_more_runs(&st, r, o);
     if (v == REPORT_IMPROVEMENT && head >= 0) write_step_adopt(&st, r, head);
 

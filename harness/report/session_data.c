@@ -82,7 +82,7 @@ static int load_comparisons(store *db, report_data *r, char *err, size_t errlen)
     if (!r->cmp || !r->has_cmp) return -1;
     comparison *c = NULL;
     int n = compare_session(db, r->session.id, r->variants[r->a].spec, r->variants[r->b].spec, NULL,
-                            REPORT_DEFAULT_DELTA, r->session.seed, &c);
+                            -1, &c);
     if (n < 0) {
         snprintf(err, errlen, "comparing %s with %s in session %lld failed", r->variants[r->a].spec,
                  r->variants[r->b].spec, (long long)r->session.id);
@@ -228,7 +228,7 @@ report_verdict report_overall(const report_data *r)
         if (is_ab_failure(r, &r->failures[i])) failed = 1;
     int seen[VERDICT_FAILED + 1] = {0};
     for (int w = 0; w < r->nworkloads; w++)
-        if (r->has_cmp[w]) seen[r->cmp[w].verdict]++;
+        if (r->has_cmp[w]) seen[r->cmp[w].primary.verdict]++;
     if (failed || seen[VERDICT_FAILED]) return REPORT_FAILED;
     if (seen[VERDICT_REGRESSION]) return REPORT_REGRESSION;
     if (seen[VERDICT_INCONCLUSIVE]) return REPORT_INCONCLUSIVE;

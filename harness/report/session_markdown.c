@@ -61,7 +61,7 @@ static void write_title(FILE *f, const report_data *r, report_verdict verdict)
     int count[VERDICT_FAILED + 1] = {0}, compared = 0;
     for (int w = 0; w < r->nworkloads; w++)
         if (r->has_cmp[w]) {
-            count[r->cmp[w].verdict]++;
+            count[r->cmp[w].primary.verdict]++;
             compared++;
         }
     fprintf(f, "# ");
@@ -89,10 +89,9 @@ static void write_title(FILE *f, const report_data *r, report_verdict verdict)
 
 static void write_ci(FILE *f, const comparison *c)
 {
-    char lo[32], hi[32];
-    md_pct(lo, sizeof lo, c->ci_lo);
-    md_pct(hi, sizeof hi, c->ci_hi);
-    fprintf(f, "%s … %s", lo, hi);
+    char iv[96];
+    md_interval(iv, sizeof iv, c->primary.ci_lo, c->primary.ci_hi, c->primary.alpha);
+    fputs(iv, f);
 }
 
 static void write_bars_plot(FILE *f, const report_data *r, const report_options *o)
@@ -136,20 +135,22 @@ static void write_results(FILE *f, const report_data *r, const report_options *o
     fprintf(
         f, "Throughput in %s (higher is better%s), B against A, per workload.\n\n", report_unit(r),
         strcmp(r->session.metric, "instructions") == 0 ? "; instruction counts are inverted" : "");
-    fprintf(f, "| Workload | Median A | Median B | Change | 95%% CI | p | Runs ok (A, B) | "
+    fprintf(f, "| Workload | Median A | Median B | Change | Interval (level) | p | Runs ok (A, B) | "
                "Verdict |\n|---|---:|---:|---:|---|---:|---|---|\n");
     for (int w = 0; w < r->nworkloads; w++) {
         const report_cell *ca = report_cell_at(r, w, r->a), *cb = report_cell_at(r, w, r->b);
         const comparison *c = &r->cmp[w];
         char ma[32], mb[32], ch[32] = "n/a", p[32] = "n/a";
-        int numbers = r->has_cmp[w] && c->n_a > 0 && c->n_b > 0;
+        int numbers = r->has_cmp[w] && c->primary.n_a > 0 && c->primary.n_b > 0;
         /* compare's medians when it has them: they are in the session's metric (instructions
          * for --metric instructions), the same figures the TL;DR quotes. */
-        md_si(ma, sizeof ma, r->has_cmp[w] && c->n_a > 0 ? c->median_a : ca->median);
-        md_si(mb, sizeof mb, r->has_cmp[w] && c->n_b > 0 ? c->median_b : cb->median);
+        md_si(ma, sizeof ma,
+              r->has_cmp[w] && c->primary.n_a > 0 ? c->primary.median_a : ca->median);
+        md_si(mb, sizeof mb,
+              r->has_cmp[w] && c->primary.n_b > 0 ? c->primary.median_b : cb->median);
         if (numbers) {
-            md_pct(ch, sizeof ch, c->change);
-            md_p(p, sizeof p, c->p);
+            md_pct(ch, sizeof ch, c->primary.change);
+            md_p(p, sizeof p, c->primary.p);
         }
         fprintf(f, "| ");
         md_cell(f, r->workloads[w]);
@@ -158,15 +159,19 @@ static void write_results(FILE *f, const report_data *r, const report_options *o
             write_ci(f, c);
         else
             fprintf(f, "n/a");
-        const char *verdict = r->has_cmp[w] ? verdict_name(c->verdict) : "not compared";
-        int loud =
-            r->has_cmp[w] && (c->verdict == VERDICT_REGRESSION || c->verdict == VERDICT_FAILED);
+        const char *verdict = r->has_cmp[w] ? verdict_name(c->primary.verdict) : "not compared";
+        int loud = r->has_cmp[w] && (c->primary.verdict == VERDICT_REGRESSION ||
+                                     c->primary.verdict == VERDICT_FAILED);
         fprintf(f, " | %s | A %d/%d, B %d/%d | %s%s%s |\n", p, ca->n_ok, ca->n_measure, cb->n_ok,
                 cb->n_measure, loud ? "**" : "", verdict, loud ? "**" : "");
     }
-    fprintf(f, "\nVerdicts: the 95%% bootstrap interval of the change against the noise band "
-               "±δ (see Environment) and p < 0.05; `failed` when a run of A or B did not end "
-               "ok.\n\n");
+    fprintf(f, "\nChange: the Hodges-Lehmann shift of the per-block log-ratios; interval: its exact "
+               "Wilcoxon interval at the level of the look that decided the workload and of its "
+               "Holm rank, so p ≤ 1 − level exactly when it excludes 0. Verdicts "
+               "(docs/statistics.md): regression / improvement when the interval excludes 0 and "
+               "the change is at least δ (see Environment); equivalent when the interval lies "
+               "inside ±δ; changed-below-delta when it lies inside ±δ without 0; inconclusive "
+               "otherwise; `failed` when a run of A or B did not end ok.\n\n");
     write_bars_plot(f, r, o);
 }
 

@@ -24,7 +24,7 @@ void bisect_opts_init(bisect_opts *o)
     memset(o, 0, sizeof *o);
     o->workload = "larson";
     o->variant = "default";
-    o->threshold = BISECT_DEFAULT_THRESHOLD;
+    o->proc = procedure_default();
     o->seed = 1;
     o->command = "hakbench bisect";
 }
@@ -43,14 +43,20 @@ static int create_session(bisect_ctx *c)
     char note[256];
     int64_t machine = machine_id(c->db);
     if (machine < 0) return -1;
-    snprintf(note, sizeof note, "bisect of %s@%s: good %.12s, bad %.12s, threshold %.1f%%",
-             c->o->workload, c->o->variant, c->r->good, c->r->bad, c->o->threshold * 100);
+    snprintf(note, sizeof note, "bisect of %s@%s: good %.12s, bad %.12s, delta %.1f%%",
+             c->o->workload, c->o->variant, c->r->good, c->r->bad, c->o->proc.delta * 100);
     store_new_session n = {.kind = "bisect",
                            .command = c->o->command,
                            .note = note,
                            .machine_id = machine,
                            .seed = c->o->seed,
-                           .quick = c->o->quick};
+                           .quick = c->o->quick,
+                           .procedure_version = PROCEDURE_VERSION,
+                           .looks = c->o->proc.looks,
+                           .runs_per_look = c->o->proc.runs_per_look,
+                           .alpha = c->o->proc.alpha,
+                           .delta = c->o->proc.delta,
+                           .holm_family = c->o->proc.family};
     c->r->session_id = store_session_create(c->db, &n, c->r->uuid);
     return c->r->session_id < 0 ? -1 : 0;
 }
@@ -63,6 +69,8 @@ static int record_step(bisect_ctx *c, const bisect_step *s)
                              .verdict = step_verdict_name(s->verdict),
                              .detail = s->detail,
                              .change = s->change,
+                             .ci_lo = s->ci_lo,
+                             .ci_hi = s->ci_hi,
                              .runs = s->runs};
     if (store_bisect_step_insert(c->db, &row) != 0) return -1;
     bisect_step *grown = realloc(c->r->steps, (size_t)(c->r->nsteps + 1) * sizeof *grown);
@@ -98,15 +106,16 @@ __attribute__((format(printf, 2, 3))) static void say(const bisect_ctx *c, const
     va_end(ap);
 }
 
-/* One measuring session of spec_b against spec_a: its comparison in *cmp. Returns 1 when
- * measured, 0 when a build failed, -1 on a harness error (message printed). */
-static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_a,
-                         const char *spec_b, comparison *cmp, int64_t *sid, int *runs)
+/* One measuring session of spec_b against spec_a with the procedure's looks: its comparison in
+ * *cmp. Returns 1 when measured, 0 when a build failed, -1 on a harness error (message
+ * printed). */
+static int measure_session(bisect_ctx *c, int stepno, const char *spec_a, const char *spec_b,
+                           comparison *cmp, int64_t *sid, int *runs)
 {
     const char *variants[2] = {spec_a, spec_b};
     const char *workloads[1] = {c->o->workload};
     char note[128];
-    snprintf(note, sizeof note, "bisect %s step %d round %d", c->r->uuid, stepno, round + 1);
+    snprintf(note, sizeof note, "bisect %s step %d", c->r->uuid, stepno);
     session_opts so;
     session_opts_init(&so);
     so.kind = "bisect";
@@ -116,10 +125,9 @@ static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_
     so.workloads = workloads;
     so.nworkloads = 1;
     so.quick = c->o->quick;
-    so.runs = c->o->runs > 0 ? c->o->runs : c->o->quick ? 4 : 6;
-    so.max_runs = 3 * so.runs;
+    so.proc = c->o->proc;
     so.counters = 0;
-    so.seed = c->o->seed + (uint64_t)(stepno + 1) * 16 + (uint64_t)round;
+    so.seed = c->o->seed + (uint64_t)(stepno + 2) * 16;
     so.quiet = c->o->quiet;
     so.note = note;
     int build_failed = 0;
@@ -127,8 +135,7 @@ static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_
     *runs = store_count_measured(c->db, *sid);
     if (build_failed) return 0;
     comparison *all = NULL;
-    int n = compare_session(c->db, *sid, spec_a, spec_b, c->o->workload, c->o->threshold, so.seed,
-                            &all);
+    int n = compare_session(c->db, *sid, spec_a, spec_b, c->o->workload, -1, &all);
     if (n < 1) {
         fprintf(stderr, "hakbench bisect: session %lld has no comparison of %s and %s on %s\n",
                 (long long)*sid, spec_a, spec_b, c->o->workload);
@@ -149,14 +156,13 @@ static int measure_round(bisect_ctx *c, int stepno, int round, const char *spec_
     return 1;
 }
 
-/* One step: sha measured against ref. The session gives an inconclusive comparison extra runs
- * itself; one that stays inconclusive is measured again in a fresh session, as
- * bisect_round_decides says. Fills s; 0, or -1 on an error. */
+/* One step: sha measured against ref in one session; still inconclusive after the last look, it
+ * is skipped (bisect_step_verdict). Fills s; 0, or -1 on an error. */
 static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, bisect_step *s)
 {
     memset(s, 0, sizeof *s);
     s->step = stepno;
-    s->change = NAN;
+    s->change = s->ci_lo = s->ci_hi = NAN;
     s->verdict = STEP_SKIP;
     snprintf(s->revision, sizeof s->revision, "%s", sha);
     snprintf(s->against, sizeof s->against, "%s", ref);
@@ -165,19 +171,15 @@ static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, 
     int built = build(c, sha, spec_b, sizeof spec_b);
     if (built <= 0) return built;
     snprintf(spec_a, sizeof spec_a, "%s@%s", ref, c->o->variant);
-    int all_beyond = 1;
-    for (int round = 0;; round++) {
-        comparison cmp;
-        int runs = 0;
-        int rc = measure_round(c, stepno, round, spec_a, spec_b, &cmp, &s->session_id, &runs);
-        s->runs += runs;
-        if (rc <= 0) return rc;
-        s->change = cmp.change;
-        snprintf(s->detail, sizeof s->detail, "%s", verdict_name(cmp.verdict));
-        if (bisect_round_decides(&cmp, round, c->o->threshold, &all_beyond, &s->verdict)) return 0;
-        say(c, "%.12s: inconclusive (%+.1f%%, p = %.3f); measuring again", sha, cmp.change * 100,
-            cmp.p);
-    }
+    comparison cmp;
+    int rc = measure_session(c, stepno, spec_a, spec_b, &cmp, &s->session_id, &s->runs);
+    if (rc <= 0) return rc;
+    s->change = cmp.primary.change;
+    s->ci_lo = cmp.primary.ci_lo;
+    s->ci_hi = cmp.primary.ci_hi;
+    snprintf(s->detail, sizeof s->detail, "%s", verdict_name(cmp.primary.verdict));
+    s->verdict = bisect_step_verdict(&cmp);
+    return 0;
 }
 
 static void print_step(const bisect_ctx *c, const bisect_step *s)
@@ -185,8 +187,9 @@ static void print_step(const bisect_ctx *c, const bisect_step *s)
     if (isnan(s->change))
         say(c, "%.12s is %s (%s)", s->revision, step_verdict_name(s->verdict), s->detail);
     else
-        say(c, "%.12s is %s (%s, %+.1f%% against %.12s, %d runs)", s->revision,
-            step_verdict_name(s->verdict), s->detail, s->change * 100, s->against, s->runs);
+        say(c, "%.12s is %s (%s, %+.1f%% [%+.1f%%, %+.1f%%] against %.12s, %d runs)", s->revision,
+            step_verdict_name(s->verdict), s->detail, s->change * 100, s->ci_lo * 100,
+            s->ci_hi * 100, s->against, s->runs);
 }
 
 static int check_inputs(bisect_ctx *c)
@@ -231,7 +234,7 @@ int bisect_run(store *db, const bisect_opts *o, bisect_result *r)
     memset(r, 0, sizeof *r);
     snprintf(r->workload, sizeof r->workload, "%s", o->workload);
     snprintf(r->variant, sizeof r->variant, "%s", o->variant);
-    r->threshold = o->threshold;
+    r->delta = o->proc.delta;
     r->quick = o->quick;
     bisect_ctx c = {.db = db, .o = o, .r = r};
     char(*commits)[41] = NULL;
@@ -257,12 +260,28 @@ int bisect_run(store *db, const bisect_opts *o, bisect_result *r)
     }
     if (create_session(&c) != 0) goto out;
     if (bisect_search_init(&search, n) != 0) goto out;
+    /* The endpoints first: a search assumes BAD is bad, so measure it. */
+    say(&c, "step 0: the endpoints, %.12s against %.12s", r->bad, r->good);
+    bisect_step ends;
+    if (measure(&c, 0, r->good, r->bad, &ends) != 0 || record_step(&c, &ends) != 0) goto out;
+    print_step(&c, &ends);
+    r->reproduced = ends.verdict == STEP_BAD;
+    if (!r->reproduced) {
+        fprintf(stderr,
+                "hakbench bisect: %.12s against %.12s is %s on %s, not a regression: nothing to "
+                "bisect (the change does not reproduce on this machine, or it is smaller than "
+                "delta %.1f%%)\n",
+                r->bad, r->good, ends.detail, r->workload, 100 * o->proc.delta);
+        if (store_session_finish(db, r->session_id) != 0) goto out;
+        status = 0;
+        goto out;
+    }
     say(&c, "%d commits between %.12s and %.12s, about %d steps", n, r->good, r->bad,
         (int)ceil(log2((double)n)));
-    int stepno = 0;
+    int stepno = 1;
     for (int k; (k = bisect_search_next(&search)) >= 0; stepno++) {
-        say(&c, "step %d: testing %.12s (%d of %d, %d left in range)", stepno + 1, commits[k],
-            k + 1, n, search.hi - search.lo - 1);
+        say(&c, "step %d: testing %.12s (%d of %d, %d left in range)", stepno, commits[k], k + 1, n,
+            search.hi - search.lo - 1);
         bisect_step s;
         if (measure(&c, stepno, r->good, commits[k], &s) != 0 || record_step(&c, &s) != 0) goto out;
         print_step(&c, &s);

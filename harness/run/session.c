@@ -1,6 +1,6 @@
-/* Scheduling of a session: builds, warm-up, interleaved measured blocks, counters runs, and the
- * extra blocks an inconclusive comparison earns. How a single run is made and stored is
- * measure.c's business. */
+/* Scheduling of a session: builds, warm-up, interleaved measured blocks look by look, counters
+ * runs. How a single run is made and stored is measure.c's business; what a look decides is
+ * analysis/compare.h's. */
 #include "run/session.h"
 
 #include <dirent.h>
@@ -21,8 +21,8 @@
 #include "store/sessions.h"
 #include "util/clock.h"
 #include "util/random.h"
+#include "util/version.h"
 
-#define DEFAULT_DELTA 0.02
 /* Instruction counting under callgrind runs some 50x slower than natively. */
 #define INSTRUCTIONS_TIME_LIMIT_S 900.0
 
@@ -31,9 +31,8 @@ void session_opts_init(session_opts *o)
     memset(o, 0, sizeof *o);
     o->kind = "run";
     o->command = "";
-    o->runs = 5;
+    o->proc = procedure_default();
     o->warmup = 1;
-    o->max_runs = 0;
     o->counters = 1;
     o->time_limit_s = 120;
     o->mem_limit_kb = 2L * 1024 * 1024;
@@ -171,11 +170,12 @@ static int run_one(session_state *s, int v, int w, const char *purpose, int bloc
     return 0;
 }
 
-/* Runs one block of workload w: every variant that built, once each, in a random order. */
-static int run_block(session_state *s, int w, int block)
+/* Runs one block of workload w: every variant that built (or only the first `only` of them),
+ * once each, in a random order. */
+static int run_block(session_state *s, int w, int block, int only)
 {
     int order[64], n = 0;
-    for (int v = 0; v < s->nv; v++)
+    for (int v = 0; v < s->nv && v < only; v++)
         if (s->vs[v].build.ok) order[n++] = v;
     shuffle(order, n, &s->rng);
     for (int i = 0; i < n; i++)
@@ -191,43 +191,44 @@ static int ok_variants(const session_state *s)
     return n;
 }
 
-/* With two variants: more blocks for every workload whose verdict is inconclusive, one round
- * at a time, until each is decided or has max_runs measured runs. With extend_once, one round
- * brings an inconclusive workload straight to max_runs: every look at the verdict is a chance
- * for noise to cross the band, so the fewer looks, the closer the false-positive rate stays to
- * that of a fixed number of runs (calibrate uses it). */
-static int extend_inconclusive(session_state *s, int64_t session_id, int blocks_done)
+/* The session's looks: the first measures every variant on every workload; each later one gives
+ * the next blocks, of A and B only, to the workloads whose comparison is still inconclusive.
+ * With fewer than two variants that built there is nothing to decide: one look. */
+static int run_looks(session_state *s, int64_t session_id)
 {
-    const session_opts *o = s->o;
-    int max_runs = o->max_runs > 0 ? o->max_runs : 3 * o->runs;
-    if (s->nv != 2 || ok_variants(s) != 2) return 0;
-    int *blocks = calloc((size_t)s->nw, sizeof *blocks);
+    const procedure *p = &s->o->proc;
+    int sequential = s->nv >= 2 && s->vs[0].build.ok && s->vs[1].build.ok;
+    int *pending = malloc((size_t)s->nw * sizeof *pending);
+    if (!pending) return -1;
     for (int w = 0; w < s->nw; w++)
-        blocks[w] = blocks_done;
-    for (;;) {
-        int pending[256], np = 0;
-        for (int w = 0; w < s->nw && np < 256; w++) {
-            if (blocks[w] >= max_runs) continue;
-            comparison *c = NULL;
-            int n = compare_session(s->db, session_id, s->vs[0].spec.spec, s->vs[1].spec.spec,
-                                    s->wl[w]->name, DEFAULT_DELTA, o->seed, &c);
-            if (n == 1 && c[0].verdict == VERDICT_INCONCLUSIVE) pending[np++] = w;
-            free(c);
+        pending[w] = 1;
+    int rc = 0;
+    for (int look = 1; rc == 0 && look <= p->looks; look++) {
+        int only = look == 1 ? s->nv : 2;
+        int np = 0;
+        for (int w = 0; w < s->nw; w++)
+            np += pending[w];
+        if (look > 1) s->prog.total += np * 2 * p->runs_per_look;
+        for (int b = procedure_blocks_at(p, look - 1) + 1;
+             rc == 0 && b <= procedure_blocks_at(p, look); b++)
+            for (int w = 0; rc == 0 && w < s->nw; w++)
+                if (pending[w]) rc = run_block(s, w, b, only);
+        if (rc != 0 || !sequential || look == p->looks) break;
+        comparison *c = NULL;
+        int n = compare_session(s->db, session_id, s->vs[0].spec.spec, s->vs[1].spec.spec, NULL, -1,
+                                &c);
+        if (n < 0) rc = -1;
+        for (int w = 0; w < s->nw; w++) {
+            int still = 0;
+            for (int i = 0; i < n; i++)
+                if (strcmp(c[i].workload, s->wl[w]->name) == 0)
+                    still = c[i].primary.verdict == VERDICT_INCONCLUSIVE;
+            pending[w] = pending[w] && still;
         }
-        if (np == 0) break;
-        for (int i = 0; i < np; i++) {
-            int w = pending[i];
-            int add = o->extend_once ? max_runs - blocks[w] : 1;
-            s->prog.total += add * 2;
-            for (int k = 0; k < add; k++)
-                if (run_block(s, w, ++blocks[w]) != 0) {
-                    free(blocks);
-                    return -1;
-                }
-        }
+        free(c);
     }
-    free(blocks);
-    return 0;
+    free(pending);
+    return rc;
 }
 
 /* Resolves the variant specs and workload names; says what is wrong in err and returns -1. */
@@ -337,7 +338,14 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
                             .machine_id = machine,
                             .seed = o->seed,
                             .quick = o->quick,
-                            .instructions = o->instructions};
+                            .instructions = o->instructions,
+                            .hakbench_revision = hakbench_revision,
+                            .procedure_version = PROCEDURE_VERSION,
+                            .looks = o->proc.looks,
+                            .runs_per_look = o->proc.runs_per_look,
+                            .alpha = o->proc.alpha,
+                            .delta = o->proc.delta,
+                            .holm_family = o->proc.family};
     int64_t id = machine < 0 ? -1 : store_session_create(db, &ns, NULL);
     if (id < 0) goto out_tmp;
     *session_id = id;
@@ -387,16 +395,13 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     int nok = ok_variants(&s), nhak = 0;
     for (int v = 0; v < s.nv; v++)
         nhak += s.vs[v].counters_build.ok;
-    s.prog.total = s.nw * (nok * (o->warmup + o->runs) + (counters ? nhak : 0));
+    s.prog.total = s.nw * (nok * (o->warmup + o->proc.runs_per_look) + (counters ? nhak : 0));
 
     for (int w = 0; w < s.nw; w++)
         for (int i = 0; i < o->warmup; i++)
             for (int v = 0; v < s.nv; v++)
                 if (s.vs[v].build.ok && run_one(&s, v, w, "warmup", 0) != 0) goto out_tmp;
-    for (int b = 1; b <= o->runs; b++)
-        for (int w = 0; w < s.nw; w++)
-            if (run_block(&s, w, b) != 0) goto out_tmp;
-    if (extend_inconclusive(&s, id, o->runs) != 0) goto out_tmp;
+    if (run_looks(&s, id) != 0) goto out_tmp;
     for (int w = 0; counters && w < s.nw; w++)
         for (int v = 0; v < s.nv; v++)
             if (s.vs[v].counters_build.ok && run_one(&s, v, w, "counters", 0) != 0) goto out_tmp;

@@ -1,7 +1,9 @@
 /* A measuring session: builds every variant, then runs every workload under every variant in
  * randomized interleaved blocks (A B / B A ...) after discarded warm-up runs, one transaction per
- * run, with progress on stderr. With two variants, a workload whose comparison is inconclusive
- * gets more blocks, up to a budget (one at a time, or all at once: extend_once). Optionally one
+ * run, with progress on stderr. The blocks come in looks of the decision procedure
+ * (analysis/procedure.h): after each look the session's A and B (its first two variants) are
+ * compared, and only the workloads still undecided get the next look's blocks, of A and B alone
+ * (further variants, e.g. peers, are references measured in the first look). Optionally one
  * extra 'counters' run per variant and workload with HAKMEM_STATS_FILE for the allocator's
  * counters. Used by run, calibrate, bisect, nightly. */
 #ifndef HAKBENCH_SESSION_H
@@ -10,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/procedure.h"
 #include "store/store.h"
 
 /* How a worker follows a session it runs for a job (NULL members are left out). */
@@ -27,12 +30,8 @@ typedef struct {
     int nvariants;
     const char *const *workloads; /* names in workloads.conf */
     int nworkloads;
-    int runs;            /* measured runs per variant and workload (default 5; quick 3) */
+    procedure proc;      /* looks, blocks per look, alpha, delta (PROCEDURE_DEFAULT_*) */
     int warmup;          /* discarded runs per variant and workload (default 1) */
-    int max_runs;        /* budget for inconclusive workloads (default 3 x runs) */
-    int extend_once;     /* 1: an inconclusive workload gets all its remaining blocks
-                          * up to max_runs at once (two looks at the verdict in all);
-                          * 0: one block at a time, re-checked after each */
     int quick;           /* quick args from workloads.conf */
     int counters;        /* 1: one extra counters run per hakmem variant and workload */
     int pin;             /* 1: pin each run to a CPU */

@@ -158,7 +158,8 @@ static int measure(worker_ctx *w, const store_job *job, const store_claim *claim
     so.nvariants = nv;
     so.workloads = (const char *const *)workloads;
     so.nworkloads = nw;
-    so.runs = job->runs;
+    so.proc.runs_per_look = job->runs;
+    so.proc.looks = job->looks;
     so.quick = job->quick;
     so.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20) ^ (uint64_t)job->id;
     so.quiet = 1;
@@ -232,9 +233,9 @@ out:
 static int run_job(worker_ctx *w, const store_job *job, const store_claim *claim)
 {
     const worker_opts *o = w->o;
-    say(o, "job %lld (try %d of %d): %s x %s, %d run(s)%s, at %.12s", (long long)job->id,
-        job->tries, job->max_tries, job->variants, job->workloads, job->runs,
-        job->quick ? " quick" : "", job->revision);
+    say(o, "job %lld (try %d of %d): %s x %s, %d run(s) x %d look(s)%s, at %.12s",
+        (long long)job->id, job->tries, job->max_tries, job->variants, job->workloads, job->runs,
+        job->looks, job->quick ? " quick" : "", job->revision);
     char dir[] = "/tmp/hakbench-job.XXXXXX", err[1024];
     if (!mkdtemp(dir)) return fail(w->db, o, claim, "cannot make a scratch directory");
     job_request r;

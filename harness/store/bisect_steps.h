@@ -1,5 +1,5 @@
-/* Bisect steps: one row per commit a bisect tested (and its confirmation, step -1), under the
- * session that stands for the whole search. */
+/* Bisect steps: one row per commit a bisect tested (step 0: the endpoints; -1: the confirmation),
+ * under the session that stands for the whole search. */
 #ifndef HAKBENCH_STORE_BISECT_STEPS_H
 #define HAKBENCH_STORE_BISECT_STEPS_H
 
@@ -14,6 +14,7 @@ typedef struct {
     const char *verdict; /* good | bad | skip */
     const char *detail;  /* compare's verdict, or build-failed */
     double change;       /* NAN when not measured */
+    double ci_lo, ci_hi; /* its interval (NAN when not measured) */
     int runs;
 } store_bisect_step;
 

@@ -12,9 +12,9 @@
 
 /* The columns read_job reads, in its order. */
 #define JOB_COLUMNS                                                                                \
-    "id, uuid, state, revision, variants, workloads, runs, quick, machine, tries, max_tries, "     \
-    "command, note, enqueued_at, COALESCE(claimed_at, ''), COALESCE(finished_at, ''), worker, "    \
-    "COALESCE(session_id, 0), reason"
+    "id, uuid, state, revision, variants, workloads, runs, looks, quick, machine, tries, "         \
+    "max_tries, command, note, enqueued_at, COALESCE(claimed_at, ''), COALESCE(finished_at, ''), " \
+    "worker, COALESCE(session_id, 0), reason"
 
 /* Jobs the machine with hostname HOST and fingerprint PRINT (two parameters) may take. */
 #define MACHINE_MAY_TAKE(HOST, PRINT)                                                              \
@@ -31,18 +31,19 @@ static void read_job(sql_stmt *st, void *row)
     sql_text_copy(st, 4, j->variants, sizeof j->variants);
     sql_text_copy(st, 5, j->workloads, sizeof j->workloads);
     j->runs = (int)sql_int64(st, 6);
-    j->quick = (int)sql_int64(st, 7);
-    sql_text_copy(st, 8, j->machine, sizeof j->machine);
-    j->tries = (int)sql_int64(st, 9);
-    j->max_tries = (int)sql_int64(st, 10);
-    sql_text_copy(st, 11, j->command, sizeof j->command);
-    sql_text_copy(st, 12, j->note, sizeof j->note);
-    sql_text_copy(st, 13, j->enqueued_at, sizeof j->enqueued_at);
-    sql_text_copy(st, 14, j->claimed_at, sizeof j->claimed_at);
-    sql_text_copy(st, 15, j->finished_at, sizeof j->finished_at);
-    sql_text_copy(st, 16, j->worker, sizeof j->worker);
-    j->session_id = sql_int64(st, 17);
-    sql_text_copy(st, 18, j->reason, sizeof j->reason);
+    j->looks = (int)sql_int64(st, 7);
+    j->quick = (int)sql_int64(st, 8);
+    sql_text_copy(st, 9, j->machine, sizeof j->machine);
+    j->tries = (int)sql_int64(st, 10);
+    j->max_tries = (int)sql_int64(st, 11);
+    sql_text_copy(st, 12, j->command, sizeof j->command);
+    sql_text_copy(st, 13, j->note, sizeof j->note);
+    sql_text_copy(st, 14, j->enqueued_at, sizeof j->enqueued_at);
+    sql_text_copy(st, 15, j->claimed_at, sizeof j->claimed_at);
+    sql_text_copy(st, 16, j->finished_at, sizeof j->finished_at);
+    sql_text_copy(st, 17, j->worker, sizeof j->worker);
+    j->session_id = sql_int64(st, 18);
+    sql_text_copy(st, 19, j->reason, sizeof j->reason);
 }
 
 int64_t store_job_enqueue(store *s, const store_new_job *j, char uuid[37])
@@ -52,8 +53,8 @@ int64_t store_job_enqueue(store *s, const store_new_job *j, char uuid[37])
     clock_utc_iso(now, sizeof now);
     sql_stmt *st = sql_prepare(s->sql, "INSERT INTO jobs (uuid, state, revision, variants, "
                                        "workloads, runs, quick, machine, max_tries, command, "
-                                       "note, enqueued_at) VALUES (?1, 'queued', ?2, ?3, ?4, ?5, "
-                                       "?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
+                                       "note, enqueued_at, looks) VALUES (?1, 'queued', ?2, ?3, "
+                                       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
     sql_bind_text(st, 1, id);
     sql_bind_text(st, 2, j->revision);
     sql_bind_text(st, 3, j->variants);
@@ -65,6 +66,7 @@ int64_t store_job_enqueue(store *s, const store_new_job *j, char uuid[37])
     sql_bind_text(st, 9, j->command);
     sql_bind_text(st, 10, j->note ? j->note : "");
     sql_bind_text(st, 11, now);
+    sql_bind_int64(st, 12, j->looks);
     int64_t job = -1;
     if (sql_step(st) == SQL_ROW)
         job = sql_int64(st, 0);

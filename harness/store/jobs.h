@@ -21,7 +21,7 @@ typedef struct {
     const char *workloads; /* comma-separated names */
     const char *machine;   /* "" any; a hostname, or a fingerprint or its first 8+ characters */
     const char *command, *note;
-    int runs, quick, max_tries;
+    int runs, looks, quick, max_tries; /* runs: blocks per look */
 } store_new_job;
 
 /* Queues a job; its id (its uuid into uuid when non-NULL), or -1. */
@@ -33,7 +33,7 @@ typedef struct {
     char state[16]; /* queued | running | done | failed */
     char revision[48];
     char variants[1024], workloads[1024];
-    int runs, quick;
+    int runs, looks, quick; /* runs: blocks per look */
     char machine[160];
     int tries, max_tries;
     char command[2048], note[512];

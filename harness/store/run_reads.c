@@ -18,6 +18,8 @@ static void read_sample(sql_stmt *st, void *row)
     x->value = sql_double(st, 3);
     x->has_rss = !sql_is_null(st, 4);
     x->rss_kb = sql_double(st, 4);
+    x->has_rss_after = !sql_is_null(st, 5);
+    x->rss_after_kb = sql_double(st, 5);
 }
 
 int store_load_samples(store *s, int64_t session_a, const char *a, int64_t session_b, const char *b,
@@ -28,7 +30,9 @@ int store_load_samples(store *s, int64_t session_a, const char *a, int64_t sessi
     sql_stmt *st = sql_prepare(s->sql, "SELECT session_id = ?1 AND variant = ?3,"
                                        " CASE WHEN ?1 = ?6 THEN block ELSE -1 - id END, status = "
                                        "'ok', CASE WHEN ?5 = 1 THEN instructions ELSE ops_per_sec "
-                                       "END, peak_rss_kb FROM runs WHERE workload = ?2 AND "
+                                       "END, peak_rss_kb, (SELECT value FROM run_metrics m WHERE "
+                                       "m.run_id = runs.id AND m.source = 'result' AND m.name = "
+                                       "'rss_after_free_kb') FROM runs WHERE workload = ?2 AND "
                                        "purpose = 'measure' AND ((session_id = ?1 AND variant = "
                                        "?3) OR (session_id = ?6 AND variant = ?4)) ORDER BY "
                                        "block, seq");

@@ -92,7 +92,9 @@ typedef struct {
     int has_value; /* ops/s (or the instruction count) was recorded */
     double value;
     int has_rss;
-    double rss_kb;
+    double rss_kb;     /* peak RSS */
+    int has_rss_after; /* the workload reported rss_after_free_kb */
+    double rss_after_kb;
 } store_sample;
 /* A's measured runs of workload in session_a and B's in session_b, block by block in execution
  * order; value is the instruction count when instructions is 1. *out is malloc'ed. Count, or

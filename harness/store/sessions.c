@@ -14,8 +14,10 @@ int64_t store_session_create(store *s, const store_new_session *n, char uuid[37]
     store_make_uuid(id);
     clock_utc_iso(now, sizeof now);
     sql_stmt *st = sql_prepare(s->sql, "INSERT INTO sessions (uuid, kind, machine_id, started_at, "
-                                       "command, seed, quick, metric, note) VALUES (?1, ?2, ?3, "
-                                       "?4, ?5, ?6, ?7, ?8, ?9) RETURNING id");
+                                       "command, seed, quick, metric, note, hakbench_revision, "
+                                       "procedure_version, looks, runs_per_look, alpha, delta, "
+                                       "holm_family) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                       "?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING id");
     sql_bind_text(st, 1, id);
     sql_bind_text(st, 2, n->kind);
     sql_bind_int64(st, 3, n->machine_id);
@@ -25,6 +27,13 @@ int64_t store_session_create(store *s, const store_new_session *n, char uuid[37]
     sql_bind_int64(st, 7, n->quick);
     sql_bind_text(st, 8, n->instructions ? "instructions" : "time");
     sql_bind_text(st, 9, n->note ? n->note : "");
+    sql_bind_text(st, 10, n->hakbench_revision ? n->hakbench_revision : "");
+    sql_bind_int64(st, 11, n->procedure_version);
+    sql_bind_int64(st, 12, n->looks > 0 ? n->looks : 1);
+    sql_bind_int64(st, 13, n->runs_per_look);
+    sql_bind_double(st, 14, n->alpha > 0 ? n->alpha : 0.05);
+    sql_bind_double(st, 15, n->delta > 0 ? n->delta : 0.02);
+    sql_bind_int64(st, 16, n->holm_family > 1 ? n->holm_family : 1);
     int64_t session = -1;
     if (sql_step(st) == SQL_ROW)
         session = sql_int64(st, 0);
@@ -49,6 +58,18 @@ int store_session_add_variant(store *s, int64_t session, int position, const cha
     return sql_run(st, what);
 }
 
+int store_session_variant_at(store *s, int64_t session, int position, char *spec, size_t len)
+{
+    sql_stmt *st = sql_prepare(s->sql, "SELECT spec FROM session_variants WHERE session_id = ?1 "
+                                       "AND position = ?2");
+    sql_bind_int64(st, 1, session);
+    sql_bind_int64(st, 2, position);
+    int rc = sql_step(st);
+    if (rc == SQL_ROW) sql_text_copy(st, 0, spec, len);
+    sql_finalize(st);
+    return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
+}
+
 int store_session_finish(store *s, int64_t session)
 {
     char now[32];
@@ -65,8 +86,10 @@ int store_session_get(store *s, int64_t id, store_session *out)
     sql_stmt *st = sql_prepare(
         s->sql, "SELECT s.uuid, s.kind, s.started_at, COALESCE(s.finished_at, ''), s.command,"
                 " s.seed, s.quick, s.metric, s.note, s.machine_id, m.fingerprint, m.cpu_model,"
-                " m.cores, m.kernel, m.governor, m.thp, m.glibc, m.compiler, m.hostname"
-                " FROM sessions s JOIN machines m ON m.id = s.machine_id WHERE s.id = ?1");
+                " m.cores, m.kernel, m.governor, m.thp, m.glibc, m.compiler, m.hostname,"
+                " s.hakbench_revision, s.procedure_version, s.looks, s.runs_per_look, s.alpha,"
+                " s.delta, s.holm_family FROM sessions s JOIN machines m ON m.id = s.machine_id "
+                "WHERE s.id = ?1");
     sql_bind_int64(st, 1, id);
     int rc = sql_step(st);
     if (rc == SQL_ROW) {
@@ -91,6 +114,13 @@ int store_session_get(store *s, int64_t id, store_session *out)
         sql_text_copy(st, 16, m->glibc, sizeof m->glibc);
         sql_text_copy(st, 17, m->compiler, sizeof m->compiler);
         sql_text_copy(st, 18, m->hostname, sizeof m->hostname);
+        sql_text_copy(st, 19, out->hakbench_revision, sizeof out->hakbench_revision);
+        out->procedure_version = (int)sql_int64(st, 20);
+        out->looks = (int)sql_int64(st, 21);
+        out->runs_per_look = (int)sql_int64(st, 22);
+        out->alpha = sql_double(st, 23);
+        out->delta = sql_double(st, 24);
+        out->holm_family = (int)sql_int64(st, 25);
     } else if (rc == SQL_ERROR) {
         fprintf(stderr, "hakbench: reading session %lld: %s\n", (long long)id, sql_stmt_error(st));
     }

@@ -19,6 +19,11 @@ typedef struct {
     int quick;
     char metric[16]; /* time | instructions */
     char note[512];
+    char hakbench_revision[64]; /* the hakbench that ran it ('' before schema v2) */
+    int procedure_version;      /* 0: before the decision procedure (schema v1) */
+    int looks, runs_per_look;   /* the procedure's parameters in this session */
+    double alpha, delta;
+    int holm_family;
     int64_t machine_id;
     machine_info machine;
 } store_session;
@@ -29,6 +34,10 @@ typedef struct {
     uint64_t seed;
     int quick;
     int instructions; /* metric 'instructions' instead of 'time' */
+    const char *hakbench_revision;
+    int procedure_version, looks, runs_per_look;
+    double alpha, delta;
+    int holm_family;
 } store_new_session;
 
 /* A new session started now, with a fresh uuid (into uuid when non-NULL); its id, or -1. */
@@ -36,6 +45,8 @@ int64_t store_session_create(store *s, const store_new_session *n, char uuid[37]
 /* Variant `position` of a session (0 is A) and the build it used (0: none). 0 or -1. */
 int store_session_add_variant(store *s, int64_t session, int position, const char *spec,
                               int64_t build_id);
+/* The spec at `position` of a session's variants into spec: 1, 0 when there is none, -1. */
+int store_session_variant_at(store *s, int64_t session, int position, char *spec, size_t len);
 /* Marks the session finished now. 0 or -1. */
 int store_session_finish(store *s, int64_t session);
 /* The session and its machine: 1, 0 when there is no such session, -1 on an error. */

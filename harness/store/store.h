@@ -14,8 +14,8 @@
 /* What the commands' --help says of the default. */
 #define STORE_DEFAULT_HELP "$HAKBENCH_DB, else " STORE_DEFAULT_PATH
 /* The schema version this hakbench writes (PRAGMA user_version); migrations.c takes older
- * databases there. */
-#define STORE_SCHEMA_VERSION 2
+ * databases there (on PostgreSQL, the one row of hakbench_schema). */
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store;
 

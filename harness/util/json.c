@@ -9,7 +9,7 @@
 
 /* One line per kind of document; a change of a document's shape raises its version. */
 const json_schema json_schemas[] = {
-    {"compare", 1},  /* hakbench compare --format json */
+    {"compare", 2},  /* hakbench compare --format json (2: the decision procedure's fields) */
     {"export", 1},   /* hakbench export --format json */
     {"sessions", 1}, /* hakbench sessions --format json */
 };

@@ -1,5 +1,5 @@
 /* The JSON documents hakbench writes, through jansson: each is an object whose "schema" names
- * its kind and version ("hakbench-compare/1"), text goes in through utf8_sanitize (jansson
+ * its kind and version ("hakbench-compare/2"), text goes in through utf8_sanitize (jansson
  * refuses invalid UTF-8, and a refused string would vanish from its object), and numbers that
  * are not finite become null. */
 #ifndef HAKBENCH_UTIL_JSON_H

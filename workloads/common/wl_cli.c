@@ -79,6 +79,17 @@ static _Noreturn void getopt_error(int c, char **argv)
     wl_usage_error("unknown option '%s'", arg);
 }
 
+/* A WL_OPT_SECONDS value: seconds in (0, max], at least min microseconds. */
+static uint64_t seconds_to_us(const char *what, const char *arg, uint64_t min_us, uint64_t max_us)
+{
+    double s = wl_parse_seconds(what, arg, (double)max_us / 1e6);
+    uint64_t us = (uint64_t)(s * 1e6 + 0.5);
+    if (us < min_us)
+        wl_usage_error("%s: %s is out of range, allowed %g to %g seconds", what, arg,
+                       (double)min_us / 1e6, (double)max_us / 1e6);
+    return us;
+}
+
 /* getopt_long values of the declared options: opts[i] returns OPT_BASE + i, clear of every
  * character getopt_long itself returns ('h', '?', ':'). */
 enum { OPT_BASE = 0x100 };
@@ -101,8 +112,13 @@ void wl_parse_options(int argc, char **argv, const wl_option *opts, size_t nopts
         const wl_option *o = &opts[c - OPT_BASE];
         char what[64];
         snprintf(what, sizeof what, "--%s", o->name);
-        uint64_t v = o->kind == WL_OPT_SIZE ? wl_parse_size(what, optarg, o->min, o->max)
-                                            : wl_parse_u64(what, optarg, o->min, o->max);
+        uint64_t v;
+        if (o->kind == WL_OPT_SECONDS)
+            v = seconds_to_us(what, optarg, o->min, o->max);
+        else if (o->kind == WL_OPT_SIZE)
+            v = wl_parse_size(what, optarg, o->min, o->max);
+        else
+            v = wl_parse_u64(what, optarg, o->min, o->max);
         if (o->value) *o->value = v;
     }
     if (optind < argc)

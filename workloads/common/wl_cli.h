@@ -5,8 +5,12 @@
 #ifndef WL_CLI_H
 #define WL_CLI_H
 
+#include "wl_compat.h"
+
 #include <stdint.h>
 #include <stddef.h>
+
+WL_BEGIN_DECLS
 
 enum { WL_EXIT_OK = 0, WL_EXIT_USAGE = 2, WL_EXIT_CORRUPT = 3 };
 
@@ -21,17 +25,18 @@ void wl_cli_init(const char *prog, const char *usage);
 const char *wl_prog(void);
 
 /* --help: usage on stdout, exit 0. */
-_Noreturn void wl_help(void);
+WL_NORETURN void wl_help(void);
 /* Bad arguments: "prog: message", the usage on stderr, exit 2. */
-_Noreturn void wl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+WL_NORETURN void wl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Could not do the job (a thread or an allocation failed): message on stderr, exit 2. */
-_Noreturn void wl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+WL_NORETURN void wl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Corrupted memory detected: message on stderr, exit 3. */
-_Noreturn void wl_corrupt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+WL_NORETURN void wl_corrupt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* How an option's value is read: a plain integer (wl_parse_u64) or a byte count that may carry
- * a K, M or G suffix (wl_parse_size). */
-enum wl_opt_kind { WL_OPT_U64, WL_OPT_SIZE };
+/* How an option's value is read: a plain integer (wl_parse_u64), a byte count that may carry
+ * a K, M or G suffix (wl_parse_size), or seconds with fractions (wl_parse_seconds), stored as
+ * whole microseconds (min and max too; min is at least 1 us). */
+enum wl_opt_kind { WL_OPT_U64, WL_OPT_SIZE, WL_OPT_SECONDS };
 
 /* One "--name VALUE" option of an option-style workload. `value` holds the default on entry and
  * receives the parsed value; NULL means the value is checked and then ignored (an option that
@@ -64,5 +69,7 @@ uint64_t wl_parse_size(const char *what, const char *arg, uint64_t min, uint64_t
 double wl_parse_seconds(const char *what, const char *arg, double max);
 /* Exits 2 unless min <= max. */
 void wl_check_min_max(const char *min_name, uint64_t min, const char *max_name, uint64_t max);
+
+WL_END_DECLS
 
 #endif

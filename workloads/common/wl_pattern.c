@@ -11,3 +11,4 @@ void wl_pattern_mismatch(const void *block, size_t size, uint64_t tag, size_t of
                block, size, (unsigned long long)tag, off, digits, (unsigned long long)expected,
                digits, (unsigned long long)found);
 }
+

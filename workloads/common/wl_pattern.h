@@ -12,9 +12,13 @@
 #ifndef WL_PATTERN_H
 #define WL_PATTERN_H
 
+#include "wl_compat.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+WL_BEGIN_DECLS
 
 static inline size_t wl_pattern_stride(size_t n)
 {
@@ -33,12 +37,12 @@ static inline uint8_t wl_pattern_byte(uint64_t tag, size_t off)
 }
 
 /* Reports a mismatch and exits 3. */
-_Noreturn void wl_pattern_mismatch(const void *block, size_t size, uint64_t tag, size_t off,
-                                   uint64_t expected, uint64_t found, size_t width);
+WL_NORETURN void wl_pattern_mismatch(const void *block, size_t size, uint64_t tag, size_t off,
+                                     uint64_t expected, uint64_t found, size_t width);
 
 static inline void wl_fill(void *p, size_t n, uint64_t tag)
 {
-    unsigned char *b = p;
+    unsigned char *b = (unsigned char *)p;
     if (n < 16) {
         for (size_t i = 0; i < n; i++)
             b[i] = wl_pattern_byte(tag, i);
@@ -53,42 +57,53 @@ static inline void wl_fill(void *p, size_t n, uint64_t tag)
     memcpy(b + n - 8, &last, 8);
 }
 
-static inline void wl_verify(const void *p, size_t n, uint64_t tag)
+/* Verifies the part of the pattern of an n-byte block stamped by wl_fill(p, n, tag) that lies
+ * within the first `keep` bytes: all of it when keep >= n, else what a realloc to `keep` bytes
+ * must have kept. */
+static inline void wl_verify_kept(const void *p, size_t n, size_t keep, uint64_t tag)
 {
-    const unsigned char *b = p;
+    const unsigned char *b = (const unsigned char *)p;
     if (n < 16) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && i < keep; i++)
             if (b[i] != wl_pattern_byte(tag, i))
                 wl_pattern_mismatch(p, n, tag, i, wl_pattern_byte(tag, i), b[i], 1);
         return;
     }
     const size_t stride = wl_pattern_stride(n);
-    for (size_t off = 0; off + 16 <= n; off += stride) {
+    for (size_t off = 0; off + 16 <= n && off + 8 <= keep; off += stride) {
         uint64_t w;
         memcpy(&w, b + off, 8);
         if (w != wl_pattern_word(tag, off))
             wl_pattern_mismatch(p, n, tag, off, wl_pattern_word(tag, off), w, 8);
     }
+    if (keep < n) return;
     uint64_t last;
     memcpy(&last, b + n - 8, 8);
     if (last != wl_pattern_word(tag, n - 8))
         wl_pattern_mismatch(p, n, tag, n - 8, wl_pattern_word(tag, n - 8), last, 8);
 }
 
+static inline void wl_verify(const void *p, size_t n, uint64_t tag)
+{
+    wl_verify_kept(p, n, n, tag);
+}
+
 /* Byte pattern over [from, to) of a buffer. */
 static inline void wl_fill_bytes(void *p, size_t from, size_t to, uint64_t tag)
 {
-    unsigned char *b = p;
+    unsigned char *b = (unsigned char *)p;
     for (size_t i = from; i < to; i++)
         b[i] = wl_pattern_byte(tag, i);
 }
 
 static inline void wl_verify_bytes(const void *p, size_t from, size_t to, size_t size, uint64_t tag)
 {
-    const unsigned char *b = p;
+    const unsigned char *b = (const unsigned char *)p;
     for (size_t i = from; i < to; i++)
         if (b[i] != wl_pattern_byte(tag, i))
             wl_pattern_mismatch(p, size, tag, i, wl_pattern_byte(tag, i), b[i], 1);
 }
+
+WL_END_DECLS
 
 #endif

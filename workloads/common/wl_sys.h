@@ -4,14 +4,18 @@
 #ifndef WL_SYS_H
 #define WL_SYS_H
 
+#include "wl_compat.h"
+
 #include <pthread.h>
 #include <stddef.h>
+
+WL_BEGIN_DECLS
 
 void wl_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 void wl_thread_join(pthread_t t);
 
 /* Exits 2 naming the call when an allocation returned NULL. */
-_Noreturn void wl_alloc_failed(const char *call, size_t size);
+WL_NORETURN void wl_alloc_failed(const char *call, size_t size);
 
 /* malloc/calloc for the workload's own bookkeeping (slot arrays), checked. */
 void *wl_xcalloc(size_t n, size_t size);
@@ -21,5 +25,7 @@ static inline void wl_escape(void *p)
 {
     __asm__ volatile("" : : "r"(p) : "memory");
 }
+
+WL_END_DECLS
 
 #endif

@@ -7,7 +7,8 @@ WL_BIN=build/workloads
 # shellcheck disable=SC2034  # used by the scripts that source this file
 WL_SHIM=build/workloads/tests/libcorrupt_shim.so
 WORKLOADS="larson random_mixed tiny_hot producer_consumer thread_churn mid_large_mt
-           fragmentation realloc_grow aligned"
+           fragmentation realloc_grow aligned thread_storm xthread_free false_share sized_delete
+           large_reuse small_loop"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -37,6 +38,12 @@ declare -A QUICK=(
   [fragmentation]="--objects 20000 --seed 7"
   [realloc_grow]="--buffers 1000 --seed 7"
   [aligned]="--iters 100000 --seed 7"
+  [thread_storm]="--threads 3 --rounds 2 --allocs 500 --seed 7"
+  [xthread_free]="--workers 2 --seconds 0.2 --seed 7"
+  [false_share]="--threads 2 --rounds 200"
+  [sized_delete]="0.2 8 128 256 10 1 2"
+  [large_reuse]="--iters 12 --blocks 4 --min 1M --max 4M --seed 7"
+  [small_loop]="--iters 400000 --mixed 200000 --seed 7"
 )
 
 # Workload-specific RESULT fields each must print (besides workload ops seconds ops_per_sec).
@@ -50,6 +57,13 @@ declare -A FIELDS=(
   [fragmentation]="objects seed rss_peak_kb live_bytes rss_kb rss_over_live rss_after_free_kb"
   [realloc_grow]="buffers max_size seed moved bytes"
   [aligned]="max_size seed bytes"
+  [thread_storm]="threads rounds allocs transfers seed threads_created reallocs large_blocks bytes"
+  [xthread_free]="workers size batches seed run_seconds batches_freed left_over"
+  [false_share]="threads rounds objects size writes remote_frees"
+  [sized_delete]="threads allocs frees live_blocks threads_created"
+  [large_reuse]="threads iters blocks min_size max_size seed bytes"
+  [small_loop]="size live max_size seed fixed_ns mixed_ns bytes"
+  [app_redis]="requests small_rps medium_rps large_rps server_peak_rss_kb jemalloc"
 )
 
 # field LINE KEY: the value of KEY=... in a RESULT line (empty when absent).
@@ -182,7 +196,8 @@ run_suite() {
     line=$(grep '^RESULT ' "$TMP/out")
     case $w in
       fragmentation) check_fragmentation "$line" || { not_ok "$label: $w memory figures"; continue; } ;;
-      larson) check_larson "$line" 2 256 || { not_ok "$label: larson counts"; continue; } ;;
+      larson | sized_delete)
+        check_larson "$line" 2 256 || { not_ok "$label: $w counts"; continue; } ;;
     esac
     ok "$label: $w prints a valid RESULT line"
   done
@@ -192,8 +207,10 @@ run_suite() {
 # command lines of harness/spec/workloads.conf), finish and print their summary line.
 run_apps() {
   local preload=$1 label=$2 size=$3 py_args="" sql=workloads/apps/insert_query.sql rows=20000
+  local gcc_src=build/workloads/apps/gcc_full.c lua_rounds=5 lua_sum=2328524 requests=8000
   if [ "$size" = quick ]; then
     py_args=--quick sql=workloads/apps/insert_query_quick.sql rows=5000
+    gcc_src=build/workloads/apps/gcc_quick.c lua_rounds=1 lua_sum=465701 requests=1500
   fi
   # shellcheck disable=SC2086
   if timeout 60 env ${preload:+LD_PRELOAD=$preload} python3 workloads/apps/alloc_heavy.py \
@@ -212,4 +229,47 @@ run_apps() {
     not_ok "$label: app_sqlite ($sql) runs"
     tail -5 "$TMP/err" | sed 's/^/  | /'
   fi
+  # The compiler's object file defines the generated dispatcher: gcc really compiled it all.
+  if timeout 120 env ${preload:+LD_PRELOAD=$preload} gcc -O2 -c "$gcc_src" -o "$TMP/gcc.o" \
+      2>"$TMP/err" && nm "$TMP/gcc.o" | grep -q ' T dispatch$' &&
+      ! grep -q 'cannot be preloaded' "$TMP/err"; then
+    ok "$label: app_gcc (gcc -O2 -c $gcc_src) compiles"
+  else
+    not_ok "$label: app_gcc (gcc -O2 -c $gcc_src) compiles"
+    tail -5 "$TMP/err" | sed 's/^/  | /'
+  fi
+  # The Lua script's checksum is fixed: a wrong result means a broken run.
+  if timeout 60 env ${preload:+LD_PRELOAD=$preload} lua5.4 workloads/apps/alloc_heavy.lua \
+      "$lua_rounds" >"$TMP/out" 2>"$TMP/err" &&
+      grep -qx "alloc_heavy.lua: rounds=$lua_rounds checksum=$lua_sum" "$TMP/out" &&
+      ! grep -q 'cannot be preloaded' "$TMP/err"; then
+    ok "$label: app_lua (alloc_heavy.lua $lua_rounds) gives its checksum"
+  else
+    not_ok "$label: app_lua (alloc_heavy.lua $lua_rounds) gives checksum $lua_sum"
+    cat "$TMP/out" | sed 's/^/  | /'
+    tail -5 "$TMP/err" | sed 's/^/  | /'
+  fi
+  # app_redis: a valid RESULT line, the server ran on the preload (not jemalloc), and neither
+  # a server nor its directory is left behind.
+  local line
+  mkdir -p "$TMP/redis"
+  if TMPDIR=$TMP/redis timeout 120 env ${preload:+LD_PRELOAD=$preload} \
+      workloads/apps/redis_bench.sh --requests "$requests" >"$TMP/out" 2>"$TMP/err" &&
+      check_result app_redis "$TMP/out" &&
+      line=$(grep '^RESULT ' "$TMP/out") && [ "$(field "$line" jemalloc)" = 0 ] &&
+      [ "$(field "$line" ops)" -eq $((20 * requests)) ]; then
+    ok "$label: app_redis (redis_bench.sh --requests $requests) runs on the preload"
+  else
+    not_ok "$label: app_redis (redis_bench.sh --requests $requests) runs on the preload"
+    cat "$TMP/out" | sed 's/^/  | /'
+    tail -5 "$TMP/err" | sed 's/^/  | /'
+  fi
+  expect "$label: app_redis leaves no server behind" no_redis_left
+}
+
+# no_redis_left: no redis-server of a redis_bench.sh run in $TMP/redis is left, nor its
+# directory.
+no_redis_left() {
+  ! pgrep -f "redis-server unixsocket:$TMP/redis/" >/dev/null &&
+    [ -z "$(ls -A "$TMP/redis")" ]
 }

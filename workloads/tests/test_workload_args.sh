@@ -60,5 +60,40 @@ bad fragmentation "unknown option '-z'" -z
 bad realloc_grow "--max-size: '-1' must not be negative" --max-size -1
 bad realloc_grow "--max-size: 2G is out of range" --max-size 2G
 bad aligned "--iters: 0 is out of range" --iters 0
+bad thread_storm "--threads: 0 is out of range" --threads 0
+bad thread_storm "--rounds: '2x' is not a whole number" --rounds 2x
+bad thread_storm "--transfers: 0 is out of range" --transfers 0
+bad xthread_free "--workers: 129 is out of range" --workers 129
+bad xthread_free "--seconds: 'soon' is not a number of seconds" --seconds soon
+bad xthread_free "--seconds: 0 is out of range" --seconds 0
+bad xthread_free "--size: 65537 is out of range" --size 65537
+bad false_share "--objects: 3 is odd" --objects 3
+bad false_share "--size: 0 is out of range" --size 0
+bad false_share "unknown option '--fast'" --fast
+bad sized_delete "expected 7 arguments" 1 8 128
+bad sized_delete "MIN (200) is larger than MAX (128)" 1 200 128 1024 1 12345 4
+bad large_reuse "--min (31457280) is larger than --max (26214400)" --min 30M
+bad large_reuse "--blocks: 0 is out of range" --blocks 0
+bad large_reuse "exceeds 8 GiB" --threads 200 --max 1G
+bad small_loop "--max: 4 is out of range" --max 4
+bad small_loop "--iters: 100 is too few" --iters 100
+bad small_loop "both 0" --iters 0 --mixed 0
+
+# The redis workload script: --help, and bad arguments exit 2 naming the problem.
+if workloads/apps/redis_bench.sh --help >"$TMP/out" 2>&1 && grep -q 'redis_bench.sh \[--requests N\]' "$TMP/out"; then
+  ok "redis_bench.sh --help"
+else
+  not_ok "redis_bench.sh --help prints its usage and exits 0"
+fi
+for args in "--requests 0" "--requests x" "--bogus" "--requests"; do
+  # shellcheck disable=SC2086
+  workloads/apps/redis_bench.sh $args >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  if [ $rc -eq 2 ] && grep -q '^redis_bench: ' "$TMP/err" && ! grep -q '^RESULT' "$TMP/out"; then
+    ok "redis_bench.sh $args -> exit 2"
+  else
+    not_ok "redis_bench.sh $args -> expected exit 2 with a message, got exit $rc"
+  fi
+done
 
 finish

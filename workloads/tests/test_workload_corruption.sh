@@ -13,13 +13,14 @@ if [ ! -f "$WL_SHIM" ]; then
   exit 1
 fi
 
-# The quick thread_churn and mid_large_mt threads allocate under 1000 blocks each: arm the
-# shim earlier there.
-declare -A AT=([thread_churn]=100 [mid_large_mt]=100)
+# The quick thread_churn, mid_large_mt and thread_storm threads allocate under 1000 blocks
+# each, large_reuse's thread 17 (main fewer than 8): arm the shim earlier there.
+declare -A AT=([thread_churn]=100 [mid_large_mt]=100 [thread_storm]=100 [large_reuse]=8)
 CHECKED="random_mixed tiny_hot producer_consumer thread_churn mid_large_mt fragmentation
-         realloc_grow aligned"
+         realloc_grow aligned thread_storm xthread_free false_share large_reuse small_loop"
 # realloc_grow and aligned never call malloc, so they cannot be handed a malloc block twice.
-DUP="random_mixed tiny_hot producer_consumer thread_churn mid_large_mt fragmentation"
+DUP="random_mixed tiny_hot producer_consumer thread_churn mid_large_mt fragmentation
+     thread_storm xthread_free false_share large_reuse small_loop"
 
 # shimmed MODE WORKLOAD: runs the workload's quick arguments under the shim; returns exit code.
 shimmed() {

@@ -109,13 +109,16 @@ check "two concurrent sessions both succeed" [ "$rc1$rc2" = 00 ]
 check "both sessions hold all their runs" \
   [ "$(q "$tmp/shared.db" "SELECT group_concat(n) FROM (SELECT count(*) AS n FROM runs GROUP BY session_id)")" = "15,15" ]
 
-# Two variants, noisy numbers: an inconclusive workload gets more blocks, up to --max-runs.
+# Two variants, noisy numbers: an inconclusive workload gets its next looks' blocks, whole looks,
+# up to --looks; a third variant (a reference) only the first look's.
 echo "noisy  cmd  1  $FAKE noisy | $FAKE noisy" >>"$tmp/workloads.conf"
-$HAKBENCH run --variants system,default --workloads noisy --runs 3 --max-runs 6 --warmup 0 \
+$HAKBENCH run --variants system,default,mimalloc --workloads noisy --runs 4 --looks 3 --warmup 0 \
   --no-counters "${w[@]}" --db "$tmp/noisy.db" >/dev/null 2>&1
 n_noisy=$(q "$tmp/noisy.db" "SELECT count(*) FROM runs WHERE variant = 'system' AND purpose = 'measure'")
-within_budget() { [ "$n_noisy" -gt 3 ] && [ "$n_noisy" -le 6 ]; }
-check "an inconclusive comparison earns more runs, within the budget" within_budget
+check "an inconclusive comparison earns whole looks (8 or 12 runs)" [ "$n_noisy" = 8 -o "$n_noisy" = 12 ]
+check "... the reference only the first look" [ "$(q "$tmp/noisy.db" "SELECT count(*) FROM runs WHERE variant = 'mimalloc' AND purpose = 'measure'")" = 4 ]
+check "the session records its procedure" [ "$(q "$tmp/noisy.db" "SELECT looks || ',' || runs_per_look || ',' || procedure_version FROM sessions")" = "3,4,1" ]
+check "... and the hakbench that ran it" [ "$(q "$tmp/noisy.db" "SELECT hakbench_revision FROM sessions")" = "$($HAKBENCH --version | sed -n 's/^hakbench //p')" ]
 
 $HAKBENCH export --session "$session" --format csv --db "$db" --out "$tmp/x.csv"
 check "export csv" [ $? -eq 0 ]

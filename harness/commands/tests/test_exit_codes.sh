@@ -83,7 +83,7 @@ exits 2 "build of an unknown variant" build nosuch --db "$db"
 # calibrate (0 and 1: commands/tests/test_calibrate.sh), bisect (0: run/tests/test_bisect.sh),
 # nightly (0 and 1: report/tests/test_nightly_report.sh): the could-not cases
 exits 2 "calibrate with a bad option" calibrate --trials 0 --db "$db"
-expect_exit 2 "calibrate of two workloads at once" "one name at a time" calibrate --workloads larson,tiny_hot --db "$db"
+expect_exit 2 "calibrate of a whole program" "cannot calibrate the whole-program workload" calibrate --workloads larson,app_python --db "$db"
 expect_exit 2 "bisect of two variants at once" "one name at a time" bisect --good HEAD~1 --bad HEAD --variants a,b --db "$db"
 exits 2 "bisect without --good" bisect --bad HEAD --db "$db"
 exits 2 "nightly of a missing session" nightly --session 99 --db "$db" --reports-dir "$tmp/n"

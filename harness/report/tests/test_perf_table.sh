@@ -66,10 +66,10 @@ cat >"$tmp/want" <<'TABLE'
 Session 1, 3 to 4 interleaved runs per variant, medians; AMD EPYC, 2 cores, kernel 6.1.0-test.
 Command: `./hakbench run --variants system,jemalloc,mimalloc,tcmalloc,default --workloads larson,aligned --runs 3 --db build/perf.db`
 
-| workload | hakmem ops/s | vs glibc | vs jemalloc | vs mimalloc | vs tcmalloc | peak RSS vs glibc |
-|---|---|---|---|---|---|---|
-| aligned | 8.79M | 2.77x | 1.19x |  | 0.93x | 1.13x |
-| larson | 198.11M | 2.48x | 1.89x | 1.10x | 1.07x | 1.40x |
+| workload | hakmem ops/s | vs glibc | vs jemalloc | vs mimalloc | vs tcmalloc | vs tbbmalloc | peak RSS vs glibc |
+|---|---|---|---|---|---|---|---|
+| aligned | 8.79M | 2.77x | 1.19x |  | 0.93x |  | 1.13x |
+| larson | 198.11M | 2.48x | 1.89x | 1.10x | 1.07x |  | 1.40x |
 TABLE
 check "the table is the expected one" diff -u "$tmp/want" "$tmp/table"
 $HAKBENCH export --session 1 --export-perf-table "$tmp/t1" --export-csv "$tmp/t1.csv" --db "$db"
