@@ -67,12 +67,7 @@ int64_t store_job_enqueue(store *s, const store_new_job *j, char uuid[37])
     sql_bind_text(st, 10, j->note ? j->note : "");
     sql_bind_text(st, 11, now);
     sql_bind_int64(st, 12, j->looks);
-    int64_t job = -1;
-    if (sql_step(st) == SQL_ROW)
-        job = sql_int64(st, 0);
-    else
-        fprintf(stderr, "hakbench: queueing the job: %s\n", sql_stmt_error(st));
-    sql_finalize(st);
+    int64_t job = sql_run_returning_id(st, "queueing the job");
     if (job > 0 && uuid) memcpy(uuid, id, sizeof id);
     return job;
 }

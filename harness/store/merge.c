@@ -56,9 +56,35 @@ static void map_clear(id_map *m)
     memset(m, 0, sizeof *m);
 }
 
+/* What belongs to a session, parents first; ?1 is the other database's session id. A table
+ * whose rows have an id that later rows name (runs: run_id) says the column that names it. */
+static const struct {
+    const char *table, *select;
+    const char *named_by; /* NULL: no other row names these */
+} session_rows[] = {
+    {"session_variants", "SELECT * FROM session_variants WHERE session_id = ?1 ORDER BY position",
+     NULL},
+    {"runs", "SELECT * FROM runs WHERE session_id = ?1 ORDER BY id", "run_id"},
+    {"run_metrics",
+     "SELECT x.* FROM run_metrics x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 "
+     "ORDER BY x.run_id",
+     NULL},
+    {"counters",
+     "SELECT x.* FROM counters x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 ORDER BY "
+     "x.run_id",
+     NULL},
+    {"rss_samples",
+     "SELECT x.* FROM rss_samples x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 "
+     "ORDER BY x.run_id, x.t_ms",
+     NULL},
+    {"bisect_steps", "SELECT * FROM bisect_steps WHERE session_id = ?1 ORDER BY step", NULL},
+};
+#define SESSION_TABLES (sizeof session_rows / sizeof *session_rows)
+
 typedef struct {
     sql_conn *other;
-    id_map machines, builds, session, runs; /* session: the one being copied */
+    id_map machines, builds, session; /* session: the one being copied */
+    id_map rows[SESSION_TABLES];      /* of the session being copied, by session_rows */
     store_merge_counts *counts;
 } merge_ctx;
 
@@ -68,7 +94,9 @@ static const id_map *id_column(merge_ctx *m, const char *column)
     if (strcmp(column, "machine_id") == 0) return &m->machines;
     if (strcmp(column, "build_id") == 0) return &m->builds;
     if (strcmp(column, "session_id") == 0) return &m->session;
-    if (strcmp(column, "run_id") == 0) return &m->runs;
+    for (size_t t = 0; t < SESSION_TABLES; t++)
+        if (session_rows[t].named_by && strcmp(column, session_rows[t].named_by) == 0)
+            return &m->rows[t];
     return NULL;
 }
 
@@ -181,40 +209,17 @@ static int map_by_key(store *s, merge_ctx *m, const char *table, const char *key
     return failed ? -1 : 0;
 }
 
-/* What belongs to a session, parents first; ?1 is the other database's session id. */
-static const struct {
-    const char *table, *select;
-    int has_id; /* rows with an id of their own, which later rows name (runs) */
-} session_rows[] = {
-    {"session_variants", "SELECT * FROM session_variants WHERE session_id = ?1 ORDER BY position",
-     0},
-    {"runs", "SELECT * FROM runs WHERE session_id = ?1 ORDER BY id", 1},
-    {"run_metrics",
-     "SELECT x.* FROM run_metrics x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 "
-     "ORDER BY x.run_id",
-     0},
-    {"counters",
-     "SELECT x.* FROM counters x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 ORDER BY "
-     "x.run_id",
-     0},
-    {"rss_samples",
-     "SELECT x.* FROM rss_samples x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 "
-     "ORDER BY x.run_id, x.t_ms",
-     0},
-    {"bisect_steps", "SELECT * FROM bisect_steps WHERE session_id = ?1 ORDER BY step", 0},
-};
-
 static int copy_session_rows(store *s, merge_ctx *m, int64_t other_session)
 {
-    for (size_t t = 0; t < sizeof session_rows / sizeof *session_rows; t++) {
+    for (size_t t = 0; t < SESSION_TABLES; t++) {
         const char *table = session_rows[t].table;
         sql_stmt *src = read_other(m, session_rows[t].select, other_session);
         int rc, copied = 0;
         while ((rc = sql_step(src)) == SQL_ROW) {
             int64_t id = -1;
-            if (copy_row(s, m, src, table, session_rows[t].has_id ? "RETURNING id" : "", &id) < 0 ||
-                (session_rows[t].has_id &&
-                 map_add(&m->runs, sql_int64(src, column(src, "id")), id) != 0)) {
+            int named = session_rows[t].named_by != NULL;
+            if (copy_row(s, m, src, table, named ? "RETURNING id" : "", &id) < 0 ||
+                (named && map_add(&m->rows[t], sql_int64(src, column(src, "id")), id) != 0)) {
                 rc = SQL_ERROR;
                 break;
             }
@@ -254,7 +259,8 @@ static int copy_sessions(store *s, merge_ctx *m)
             continue;
         }
         map_clear(&m->session);
-        map_clear(&m->runs);
+        for (size_t t = 0; t < SESSION_TABLES; t++)
+            map_clear(&m->rows[t]);
         if (copy_row(s, m, src, "sessions", "RETURNING id", &id) != 1 ||
             map_add(&m->session, other_id, id) != 0 || copy_session_rows(s, m, other_id) != 0) {
             rc = SQL_ERROR;
@@ -322,7 +328,8 @@ static void merge_ctx_clear(merge_ctx *m)
     map_clear(&m->machines);
     map_clear(&m->builds);
     map_clear(&m->session);
-    map_clear(&m->runs);
+    for (size_t t = 0; t < SESSION_TABLES; t++)
+        map_clear(&m->rows[t]);
 }
 
 /* The whole import, one write transaction (run again after a reconnect: every count and map

@@ -56,13 +56,8 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
     sql_bind_text(st, 25, r->result_line ? r->result_line : "");
     sql_bind_text(st, 26, r->stderr_tail ? r->stderr_tail : "");
     sql_bind_text(st, 27, now);
-    int rc = sql_step(st);
-    if (rc == SQL_ROW)
-        *run_id = sql_int64(st, 0);
-    else
-        fprintf(stderr, "hakbench: storing a run: %s\n", sql_stmt_error(st));
-    sql_finalize(st);
-    return rc == SQL_ROW ? 0 : -1;
+    *run_id = sql_run_returning_id(st, "storing a run");
+    return *run_id > 0 ? 0 : -1;
 }
 
 /* A run's metrics, counters and RSS samples go in statements of up to ROWS_PER_INSERT rows: a

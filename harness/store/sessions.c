@@ -34,12 +34,7 @@ int64_t store_session_create(store *s, const store_new_session *n, char uuid[37]
     sql_bind_double(st, 14, n->alpha > 0 ? n->alpha : 0.05);
     sql_bind_double(st, 15, n->delta > 0 ? n->delta : 0.02);
     sql_bind_int64(st, 16, n->holm_family > 1 ? n->holm_family : 1);
-    int64_t session = -1;
-    if (sql_step(st) == SQL_ROW)
-        session = sql_int64(st, 0);
-    else
-        fprintf(stderr, "hakbench: creating the session: %s\n", sql_stmt_error(st));
-    sql_finalize(st);
+    int64_t session = sql_run_returning_id(st, "creating the session");
     if (session > 0 && uuid) memcpy(uuid, id, sizeof id);
     return session;
 }

@@ -211,6 +211,17 @@ int sql_run(sql_stmt *st, const char *context)
     return rc == SQL_ERROR ? -1 : 0;
 }
 
+int64_t sql_run_returning_id(sql_stmt *st, const char *context)
+{
+    int64_t id = -1;
+    if (sql_step(st) == SQL_ROW)
+        id = sql_int64(st, 0);
+    else
+        fprintf(stderr, "hakbench: %s: %s\n", context, sql_stmt_error(st));
+    sql_finalize(st);
+    return id;
+}
+
 void sql_reset(sql_stmt *st)
 {
     st->engine->reset(st);

@@ -82,6 +82,9 @@ int sql_step(sql_stmt *st);
 /* sql_step for a statement without result rows, then sql_finalize; prints
  * "hakbench: <context>: <message>" and returns -1 on an error. */
 int sql_run(sql_stmt *st, const char *context);
+/* sql_run for an INSERT ... RETURNING id (both engines have it; PostgreSQL has no last insert
+ * id): the new row's id, or -1 with the message printed. */
+int64_t sql_run_returning_id(sql_stmt *st, const char *context);
 /* Makes the statement ready to run again; its parameters stay bound. */
 void sql_reset(sql_stmt *st);
 void sql_finalize(sql_stmt *st);

@@ -77,7 +77,8 @@ static void queue_jobs(store *db, const machine_info *m, int64_t machine, int64_
                        .workloads = "larson",
                        .machine = "",
                        .command = "bench",
-                       .runs = 5,
+                       .runs = 10,
+                       .looks = 3,
                        .max_tries = 3};
     for (int i = 0; i < jobs; i++)
         if (store_job_enqueue(db, &j, NULL) < 0) exit(2);
