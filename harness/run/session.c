@@ -95,12 +95,21 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return remove(path);
 }
 
-/* Each session keeps its scratch files (stats files, outputs) in /tmp/hakbench.<pid>.XXXXXX and
+/* Scratch directories live under $TMPDIR (else /tmp), so that harnesses given different
+ * TMPDIRs (tests, several users) never sweep each other's. */
+static const char *scratch_root(void)
+{
+    const char *t = getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+
+/* Each session keeps its scratch files (stats files, outputs) in <root>/hakbench.<pid>.XXXXXX and
  * removes it at the end. A harness killed with SIGKILL cannot: the next session removes the
  * directories whose process is gone. */
 static void remove_stale_tmpdirs(void)
 {
-    DIR *d = opendir("/tmp");
+    const char *root = scratch_root();
+    DIR *d = opendir(root);
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
@@ -109,8 +118,8 @@ static void remove_stale_tmpdirs(void)
             pid <= 0 || pid == getpid())
             continue;
         if (kill(pid, 0) == 0 || errno != ESRCH) continue;
-        char path[300];
-        snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", root, e->d_name);
         nftw(path, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
     }
     closedir(d);
@@ -317,7 +326,7 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     variant_table vt = {0};
     workload_table wt = {0};
     session_state s = {.db = db, .o = o};
-    char tmpdir[64];
+    char tmpdir[4096];
     int rc = -1;
     *build_failed = 0;
     char err[1024];
@@ -326,7 +335,12 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
         goto out;
     }
     remove_stale_tmpdirs();
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/hakbench.%d.XXXXXX", (int)getpid());
+    /* measure.c builds its file names in 512 bytes below this directory */
+    if (snprintf(tmpdir, sizeof tmpdir, "%s/hakbench.%d.XXXXXX", scratch_root(), (int)getpid()) >
+        400) {
+        fprintf(stderr, "hakbench: TMPDIR is too long (%s)\n", scratch_root());
+        goto out;
+    }
     if (!mkdtemp(tmpdir)) {
         perror("hakbench: mkdtemp");
         goto out;

@@ -9,6 +9,8 @@ cat > "$tmp/workloads.conf" <<CONF
 grow  cmd  1  $FAKE grow 7 | $FAKE grow 7
 CONF
 db=$tmp/killed.db
+# Its own scratch root: another harness on this machine must not sweep the killed one's directory.
+export TMPDIR=$tmp
 $HAKBENCH run --variants system --workloads grow --runs 500 --warmup 0 --no-counters \
   --workloads-conf "$tmp/workloads.conf" --db "$db" 2>/dev/null &
 pid=$!
@@ -35,9 +37,9 @@ no_orphans() { ! pgrep -f "fake_workloa[d] grow 7" >/dev/null; }
 check "the workload in flight died with the harness" no_orphans
 check "hakbench opens the database again" \
   $HAKBENCH export --session 1 --format csv --db "$db" --out /dev/null
-check "the killed harness left its scratch directory" [ -d "/tmp/hakbench.$pid".* ]
+check "the killed harness left its scratch directory" [ -d "$tmp/hakbench.$pid".* ]
 $HAKBENCH run --variants system --workloads grow --runs 1 --warmup 0 --no-counters \
   --workloads-conf "$tmp/workloads.conf" --db "$db" >/dev/null 2>&1
-gone() { ! compgen -G "/tmp/hakbench.$pid.*" >/dev/null; }
+gone() { ! compgen -G "$tmp/hakbench.$pid.*" >/dev/null; }
 check "the next session removes it" gone
 finish
