@@ -40,8 +40,8 @@ done
 start=$(date +%s.%N)
 "$HAKBENCH" worker --drain -q --poll 1 --workloads-conf "$tmp/workloads.conf" --db "$PGURI" --lock "$tmp/lock" || exit 2
 end=$(date +%s.%N)
-runs=$(pq "SELECT sum(wall_s) FROM runs r JOIN jobs j ON j.session_id = r.session_id")
-done_jobs=$(pq "SELECT count(*) FROM jobs WHERE state = 'done'")
+runs=$(psql_ workers -c "SELECT sum(wall_s) FROM runs r JOIN jobs j ON j.session_id = r.session_id")
+done_jobs=$(psql_ workers -c "SELECT count(*) FROM jobs WHERE state = 'done'")
 awk -v s="$start" -v e="$end" -v r="$runs" -v n="$done_jobs" 'BEGIN {
   printf "postgresql worker: %d jobs (1 warm-up + 1 run each) in %.2f s; beyond the runs'"'"' own %.2f s: %.1f ms per job (claim, lease, session, builds check, machine probe, storing 2 runs)\n", n, e - s, r, 1000 * (e - s - r) / n }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
