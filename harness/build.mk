@@ -2,9 +2,10 @@
 # harness/testing/ (shared test support);
 # harness/<folder>/tests/test_*.c are cmocka unit tests linked with everything but cli/main.c;
 # harness/<folder>/tests/test_*.sh are end-to-end tests. Headers are included by folder
-# ("store/store.h"), so -Iharness is the only include path.
-HARNESS_CFLAGS := $(CFLAGS_COMMON) -Iharness -I$(BUILD)/harness
-HARNESS_LIBS := -lsqlite3 -ljansson -lcmark-gfm-extensions -lcmark-gfm -lm
+# ("store/store.h"), so -Iharness is the only include path of ours (libpq-fe.h is in Debian's
+# /usr/include/postgresql).
+HARNESS_CFLAGS := $(CFLAGS_COMMON) -Iharness -I$(BUILD)/harness -I/usr/include/postgresql
+HARNESS_LIBS := -lsqlite3 -lpq -ljansson -lcmark-gfm-extensions -lcmark-gfm -lm
 HARNESS_SRCS := $(filter-out harness/cli/main.c harness/testing/%,$(wildcard harness/*/*.c))
 HARNESS_HDRS := $(wildcard harness/*/*.h)
 HARNESS_OBJS := $(patsubst harness/%.c,$(BUILD)/harness/%.o,$(HARNESS_SRCS)) \
@@ -65,6 +66,21 @@ $(HARNESS_FAKE): harness/testing/fake_workload.c
 # It is no test itself: the unit tests and the scripts use it, so `make test` builds it first.
 $(HARNESS_TESTS): $(HARNESS_FAKE)
 test-build: $(HARNESS_FAKE)
+
+# Benchmarks beside the layer they measure (harness/<folder>/tests/bench_*.c), linked as the
+# unit tests are; scripts/bench_store.sh runs the store's (make bench-store).
+HARNESS_BENCH_SRCS := $(sort $(wildcard harness/*/tests/bench_*.c))
+HARNESS_BENCHES := $(foreach b,$(HARNESS_BENCH_SRCS),$(BUILD)/bench/$(subst /tests/,/,$(b:.c=)))
+define harness_bench_rule
+$(BUILD)/bench/$(subst /tests/,/,$(1:.c=)): $(1) $$(HARNESS_OBJS) $$(HARNESS_HDRS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(HARNESS_CFLAGS) -o $$@ $$< $$(HARNESS_OBJS) $$(HARNESS_LIBS)
+endef
+$(foreach b,$(HARNESS_BENCH_SRCS),$(eval $(call harness_bench_rule,$(b))))
+
+.PHONY: bench-store
+bench-store: hakbench $(HARNESS_BENCHES) $(HARNESS_FAKE)
+	scripts/bench_store.sh
 
 # The C side of the SciPy known-answer test (analysis/tests/test_rank_shift_scipy.sh).
 RANK_SHIFT_VECTORS := $(BUILD)/tests/harness/analysis/rank_shift_vectors

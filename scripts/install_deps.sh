@@ -7,6 +7,7 @@ packages=(
   gcc g++ make git python3 perl procps
   python3-scipy                   # known answers for the statistics (analysis/tests)
   libsqlite3-dev sqlite3          # results store
+  libpq-dev postgresql            # the store on a PostgreSQL server (libpq); the tests start one
   libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
   libcmark-gfm-dev libcmark-gfm-extensions-dev  # markdown to HTML (hakbench site)
   chromium                        # the site's browser test (headless)

@@ -6,6 +6,7 @@
 
 #include "cli/workdir.h"
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "store/store.h"
 #include "util/json.h"
 
@@ -27,6 +28,9 @@ static const command commands[] = {
     {"bisect", cmd_bisect, "find the first commit that made a workload slower"},
     {"nightly", cmd_nightly, "run the full suite at HEAD and report its history"},
     {"merge", cmd_merge, "import the sessions of another database"},
+    {"enqueue", cmd_enqueue, "queue a job for the workers of a shared database"},
+    {"worker", cmd_worker, "take jobs from the queue and run them, one at a time"},
+    {"jobs", cmd_jobs, "list the jobs of the queue"},
     {"build", cmd_build, "build a variant spec and print its library path"},
     {"variants", cmd_variants, "list the variants and workloads"},
     {"sessions", cmd_sessions, "list the sessions of a database"},
@@ -128,6 +132,7 @@ int main(int argc, char **argv)
     }
     const command *c = find(name);
     if (!c) return unknown(name);
+    if (cli_refuse_passwords(argc - 1, argv + 1) != 0) return 2;
     if (workdir_enter_repository(argc - 1, argv + 1, c->fn == cmd_merge) != 0) return 2;
     return c->fn(argc - 1, argv + 1);
 }

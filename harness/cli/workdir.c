@@ -36,6 +36,12 @@ static size_t path_option(const char *a)
     return 0;
 }
 
+/* A database server's URI (postgresql://...) where a path may stand: no path to rewrite. */
+static int is_uri(const char *s)
+{
+    return strstr(s, "://") != NULL;
+}
+
 /* Rewrites argv[i] (and its value) when it names a path; returns the index of the last
  * argument it consumed. */
 static int absolutize(int argc, char **argv, int i, const char *cwd, int positional_paths)
@@ -43,18 +49,18 @@ static int absolutize(int argc, char **argv, int i, const char *cwd, int positio
     const char *a = argv[i];
     size_t len = path_option(a);
     if (len && a[len] == '\0' && i + 1 < argc) {
-        char *p = absolute(cwd, "", argv[i + 1]);
+        char *p = is_uri(argv[i + 1]) ? NULL : absolute(cwd, "", argv[i + 1]);
         if (p) argv[i + 1] = p;
         return i + 1;
     }
-    if (len && a[len] == '=') {
+    if (len && a[len] == '=' && !is_uri(a + len + 1)) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "%.*s", (int)len + 1, a);
         char *p = absolute(cwd, prefix, a + len + 1);
         if (p) argv[i] = p;
         return i;
     }
-    if (positional_paths && a[0] != '-' && a[0]) {
+    if (positional_paths && a[0] != '-' && a[0] && !is_uri(a)) {
         char *p = absolute(cwd, "", a);
         if (p) argv[i] = p;
     }

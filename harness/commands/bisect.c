@@ -43,7 +43,7 @@ static const char bisect_usage[] =
     "  --quick            quick workload arguments (a smoke bisect)\n"
     "  --runs N           blocks per look of each step (default 10)\n"
     "  --looks K          looks per step at most (default 3)\n"
-    "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " STORE_DEFAULT_HELP ")\n"
     "  --reports-dir DIR  where the report goes (default reports)\n"
     "  --seed N           seeds run order and statistics (default 1)\n"
     "  -h, --help         this text\n"

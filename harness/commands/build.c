@@ -17,7 +17,7 @@ static const char build_usage[] =
     "build/worktrees/ and are cached in build/libs/<sha>-<flaghash>/. The build is recorded in\n"
     "the database. The system allocator prints an empty line.\n"
     "\n"
-    "  --db PATH            database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH            database (default " STORE_DEFAULT_HELP ")\n"
     "  --variants-conf F    default " VARIANTS_CONF "\n"
     "  -q, --quiet          no progress on stderr\n"
     "  -h, --help           this text\n"
@@ -33,7 +33,7 @@ int cmd_build(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *conf = VARIANTS_CONF;
+    const char *db_path = store_default_location(), *conf = VARIANTS_CONF;
     int quiet = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {

@@ -77,7 +77,7 @@ static const char calibrate_usage[] =
     "                    run_ab.sh's default compares 5 workloads: use 5 to calibrate it)\n"
     "  --small           also inject the 2% slowdown and state power for it\n"
     "  --seed N          first session seed (default: from the clock)\n"
-    "  --db PATH         results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH         results database (default " STORE_DEFAULT_HELP ")\n"
     "  -h, --help        this text\n"
     "\n"
     "Exit status: 0 targets met on every workload, 1 measured but a target missed, 2 could\n"
@@ -381,7 +381,7 @@ int cmd_calibrate(int argc, char **argv)
                                          {"db", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *list = "larson";
+    const char *db_path = store_default_location(), *list = "larson";
     long trials = 30, v;
     calibration_run c = {0};
     session_opts_init(&c.base);

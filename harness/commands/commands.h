@@ -15,6 +15,9 @@ int cmd_report(int argc, char **argv);    /* report.c: markdown report of a sess
 int cmd_bisect(int argc, char **argv);    /* bisect.c: first bad commit */
 int cmd_nightly(int argc, char **argv);   /* nightly.c: full suite + history report */
 int cmd_merge(int argc, char **argv);     /* merge.c: import another database */
+int cmd_enqueue(int argc, char **argv);   /* enqueue.c: queue a job for the workers */
+int cmd_worker(int argc, char **argv);    /* worker.c: take jobs from the queue, run them */
+int cmd_jobs(int argc, char **argv);      /* jobs.c: list the queue */
 int cmd_build(int argc, char **argv);     /* build.c: build a variant spec, print its library */
 int cmd_variants(int argc, char **argv);  /* variants.c: list variants and workloads */
 int cmd_sessions(int argc, char **argv);  /* sessions.c: list the sessions of a database */

@@ -45,7 +45,7 @@ static const char compare_usage[] =
     "  --workloads LIST only these workloads (--workload too)\n"
     "  --delta PCT      smallest change that matters, in percent (default: the delta of this\n"
     "                   machine's calibration of the same procedure, else the session's, 2)\n"
-    "  --db PATH        results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH        results database (default " STORE_DEFAULT_HELP ")\n"
     "  --force          compare even when the runs come from different machines (different\n"
     "                   fingerprints, e.g. after hakbench merge); the output says so\n"
     "  --format FMT     text (default) or json\n"
@@ -92,7 +92,7 @@ int cmd_compare(int argc, char **argv)
                                          {"format", required_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *workloads = NULL, *format = "text";
+    const char *db_path = store_default_location(), *workloads = NULL, *format = "text";
     int64_t session = 0, session_a = 0;
     double delta = -1;
     int force = 0, c;
@@ -155,7 +155,7 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr,
                     "hakbench compare: no session in %s besides %lld measured '%s'; measure it "
                     "first: hakbench run --variants %s --workloads larson\n",
-                    db_path, (long long)session_a, b, b);
+                    cli_db_shown(db_path), (long long)session_a, b, b);
             goto out;
         }
     } else if (!session) {
@@ -164,7 +164,7 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr,
                     "hakbench compare: no session in %s measured both '%s' and '%s'; measure "
                     "them first: hakbench run --variants %s,%s --workloads larson\n",
-                    db_path, a, b, a, b);
+                    cli_db_shown(db_path), a, b, a, b);
             goto out;
         }
     }
@@ -177,7 +177,7 @@ int cmd_compare(int argc, char **argv)
             fprintf(stderr,
                     "hakbench compare: %s has no session %lld (hakbench sessions lists "
                     "them)\n",
-                    db_path, (long long)sid);
+                    cli_db_shown(db_path), (long long)sid);
             goto out;
         }
         if (!store_session_has_variant(db, sid, spec)) {
@@ -216,6 +216,7 @@ int cmd_compare(int argc, char **argv)
                             .b = b,
                             .metric = metric,
                             .machines = machines,
+                            .machine = &info.machine,
                             .cmp = res,
                             .n = n};
     if (strcmp(format, "json") == 0)

@@ -25,7 +25,7 @@ static void usage(FILE *f)
           "  --format F         one of the formats below\n"
           "  --out FILE         write there instead of stdout\n"
           "  --export-F FILE    write format F to FILE (repeatable)\n"
-          "  --db PATH          database (default " STORE_DEFAULT_PATH ")\n"
+          "  --db PATH          database (default " STORE_DEFAULT_HELP ")\n"
           "  -h, --help         this text\n"
           "\n"
           "formats:\n",
@@ -74,7 +74,7 @@ int cmd_export(int argc, char **argv)
         snprintf(names[i], sizeof names[i], "export-%s", export_formats[i].name);
         opts[k++] = (struct option){names[i], required_argument, NULL, OPT_EXPORT + i};
     }
-    const char *format = NULL, *out = NULL, *db_path = STORE_DEFAULT_PATH;
+    const char *format = NULL, *out = NULL, *db_path = store_default_location();
     int64_t session = 0;
     int njobs = 0, status = 2, c;
     store *db = NULL;
@@ -136,7 +136,8 @@ int cmd_export(int argc, char **argv)
     if (!(db = cli_open_existing_store("export", db_path))) goto out;
     store_session ss;
     if (store_session_get(db, session, &ss) != 1) {
-        fprintf(stderr, "hakbench export: no session %lld in %s\n", (long long)session, db_path);
+        fprintf(stderr, "hakbench export: no session %lld in %s\n", (long long)session,
+                cli_db_shown(db_path));
         goto out;
     }
     store_table runs;

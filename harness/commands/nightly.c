@@ -42,7 +42,7 @@ static const char nightly_usage[] =
     "                     compared only with quick nightlies\n"
     "  --bisect           bisect every new regression of a hakmem variant between the previous\n"
     "                     nightly's revision and today's; the bisect reports are linked\n"
-    "  --db PATH          results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " STORE_DEFAULT_HELP ")\n"
     "  --reports-dir DIR  where the report and plots go (default reports)\n"
     "  --runs N           blocks per look of the procedure (default 10); peers and the other\n"
     "                     variants run one look, the paired A and B up to 3\n"

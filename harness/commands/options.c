@@ -129,13 +129,21 @@ int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_
 int cli_enter_checkout(const char *cmd, const char *db_arg, const char *reports_arg,
                        cli_checkout *out)
 {
-    const char *paths[2] = {db_arg, reports_arg};
+    if (!db_arg && strcmp(store_default_location(), STORE_DEFAULT_PATH) != 0)
+        db_arg = store_default_location();
+    /* A server's URI is no path: it stays as it is. */
+    int server = db_arg && store_is_server(db_arg);
+    const char *paths[2] = {server ? NULL : db_arg, reports_arg};
     char abs[2][PATH_MAX];
     int at_top;
     if (revlist_enter_toplevel(cmd, paths, abs, 2, &at_top) != 0) return -1;
-    snprintf(out->db_path, sizeof out->db_path, "%s", db_arg ? abs[0] : STORE_DEFAULT_PATH);
+    snprintf(out->db_path, sizeof out->db_path, "%s",
+             server   ? db_arg
+             : db_arg ? abs[0]
+                      : STORE_DEFAULT_PATH);
     snprintf(out->reports_dir, sizeof out->reports_dir, "%s", abs[1]);
-    out->db_shown = db_arg && (at_top || db_arg[0] == '/') ? db_arg : out->db_path;
+    store_location_shown(db_arg && (server || at_top || db_arg[0] == '/') ? db_arg : out->db_path,
+                         out->db_shown, sizeof out->db_shown);
     if (!db_arg) files_mkdir_p("results");
     if (files_mkdir_p(out->reports_dir) != 0) {
         fprintf(stderr, "hakbench %s: cannot create %s: %s (choose another --reports-dir)\n", cmd,
@@ -153,9 +161,31 @@ store *cli_open_store(const char *cmd, const char *path)
     return s;
 }
 
+int cli_refuse_passwords(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *uri = strstr(argv[i], "postgres");
+        if (!uri || !store_location_has_password(uri)) continue;
+        fprintf(stderr,
+                "hakbench: a password on the command line is visible to every user of this "
+                "machine (ps) and would be stored with the session: take it out of the URI and "
+                "put it in ~/.pgpass (or PGPASSFILE), PGPASSWORD or a service file "
+                "(postgresql:///?service=NAME)\n");
+        return -1;
+    }
+    return 0;
+}
+
+const char *cli_db_shown(const char *location)
+{
+    static char shown[PATH_MAX];
+    store_location_shown(location, shown, sizeof shown);
+    return shown;
+}
+
 store *cli_open_existing_store(const char *cmd, const char *path)
 {
-    if (access(path, R_OK) != 0) {
+    if (!store_is_server(path) && access(path, R_OK) != 0) {
         fprintf(stderr, "hakbench %s: %s: %s (run `hakbench run` first or pass --db)\n", cmd, path,
                 strerror(errno));
         return NULL;

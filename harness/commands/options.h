@@ -39,14 +39,23 @@ int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_
  * the user typed are made absolute first. */
 typedef struct {
     char db_path[PATH_MAX];     /* to open */
-    const char *db_shown;       /* as the reproduce commands, run from the top level, say it:
-                                   the user's spelling when it means the same file there */
+    char db_shown[PATH_MAX];    /* as the reproduce commands, run from the top level, say it: the
+                                   user's spelling when it means the same file there; a server's
+                                   URI without its password */
     char reports_dir[PATH_MAX]; /* absolute, created */
 } cli_checkout;
-/* Enters the top level and makes the folders (results/ when --db is the default). 0, or -1
- * with a message. */
+/* Enters the top level and makes the folders (results/ when --db is the default; without --db,
+ * $HAKBENCH_DB counts as given). 0, or -1 with a message. */
 int cli_enter_checkout(const char *cmd, const char *db_arg, const char *reports_arg,
                        cli_checkout *out);
+
+/* A database URI with a password among the arguments (--db URI, --db=URI, merge's OTHER):
+ * prints why not and returns -1. libpq finds passwords where only their owner reads them. */
+int cli_refuse_passwords(int argc, char **argv);
+
+/* The database as messages and reports show it: a server's URI without its password (one
+ * static buffer). */
+const char *cli_db_shown(const char *location);
 
 /* Opens the store at path; on failure prints "hakbench CMD: <reason>" and returns NULL. */
 store *cli_open_store(const char *cmd, const char *path);

@@ -27,7 +27,7 @@ static const char report_usage[] =
     "\n"
     "  --session N   the session to report on (hakbench sessions lists them)\n"
     "  --out FILE    the report (default reports/<kind>-<session>.md); its folder is created\n"
-    "  --db PATH     results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH     results database (default " STORE_DEFAULT_HELP ")\n"
     "  --a SPEC      variant A as typed in the session (default: its first variant)\n"
     "  --b SPEC      variant B (default: its second variant)\n"
     "  --peers       always include the table of every variant as ratios to glibc (`system`);\n"
@@ -44,16 +44,13 @@ static const char report_usage[] =
 
 int cmd_report(int argc, char **argv)
 {
-    static const struct option options[] = {{"session", required_argument, NULL, 's'},
-                                            {"out", required_argument, NULL, 'o'},
-                                            {"db", required_argument, NULL, 'd'},
-                                            {"a", required_argument, NULL, 'a'},
-                                            {"b", required_argument, NULL, 'b'},
-                                            {"peers", no_argument, NULL, 'p'},
-                                            {"format", required_argument, NULL, 'f'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *out = NULL, *a = NULL, *b = NULL;
+    static const struct option options[] = {
+        {"session", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+        {"db", required_argument, NULL, 'd'},      {"a", required_argument, NULL, 'a'},
+        {"b", required_argument, NULL, 'b'},       {"peers", no_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *db_path = store_default_location(), *out = NULL, *a = NULL, *b = NULL;
     int64_t session = 0;
     int peers = 0, github = 0, c;
     optind = 1;
@@ -121,7 +118,7 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "hakbench report: cannot create the folder of %s: %s\n", out,
                 strerror(errno));
     } else {
-        report_options o = {.out_path = out, .db_path = db_path, .peers = peers, .github = github};
+        report_options o = {.out_path = out, .db_path = cli_db_shown(db_path), .peers = peers, .github = github};
         if ((github ? report_write_github(&r, &o, err, sizeof err)
                     : report_write_markdown(&r, &o, err, sizeof err)) != 0) {
             fprintf(stderr, "hakbench report: %s\n", err);

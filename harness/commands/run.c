@@ -33,7 +33,7 @@ static const char usage[] =
     "  --delta PCT          smallest change that matters, in percent (default 2)\n"
     "  --warmup N           discarded runs per variant and workload first (default 1)\n"
     "  --quick              the workloads' short arguments (0.2-0.5 s per run)\n"
-    "  --db PATH            database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH            database (default " STORE_DEFAULT_HELP ")\n"
     "  --pin                pin single-threaded workloads to the last CPU\n"
     "  --metric time|instructions\n"
     "                       instructions: count instructions with callgrind (single-threaded\n"
@@ -128,7 +128,7 @@ int cmd_run(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     session_opts o;
     session_opts_init(&o);
-    const char *variants = NULL, *workloads = NULL, *db_path = STORE_DEFAULT_PATH;
+    const char *variants = NULL, *workloads = NULL, *db_path = store_default_location();
     long v;
     int have_seed = 0;
     optind = 1;
@@ -258,8 +258,9 @@ int cmd_run(int argc, char **argv)
 
     int rc = 2;
     store *db = NULL;
-    if (session_check(&o) != 0) {
-        /* said what is wrong; no database was created for it */
+    char err[1024];
+    if (session_check(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "hakbench: %s\n", err); /* no database was created for it */
     } else if ((db = cli_open_store("run", db_path)) != NULL) {
         int64_t session_id = 0;
         int build_failed = 0;

@@ -18,7 +18,7 @@ static const char sessions_usage[] =
     "its variants and workloads, and the command that made it. An unfinished session (the\n"
     "harness was killed or is still running) is marked. json is hakbench-sessions/1.\n"
     "\n"
-    "  --db PATH     results database (default " STORE_DEFAULT_PATH ")\n"
+    "  --db PATH     results database (default " STORE_DEFAULT_HELP ")\n"
     "  --format F    text (default) or json\n"
     "  -h, --help    this text\n"
     "\n"
@@ -72,7 +72,7 @@ int cmd_sessions(int argc, char **argv)
                                          {"format", required_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *db_path = STORE_DEFAULT_PATH, *format = "text";
+    const char *db_path = store_default_location(), *format = "text";
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -7,12 +7,14 @@
 #include <stdio.h>
 
 #include "analysis/compare.h"
+#include "store/machines.h"
 
 typedef struct {
     int64_t session_a, session_b; /* A's runs and B's; the same session when interleaved */
     const char *a, *b;            /* specs */
     const char *metric;           /* time | instructions */
     int machines;                 /* fingerprints behind the two sessions (2 only with --force) */
+    const machine_info *machine;  /* B's session's: the machine the numbers are of */
     const comparison *cmp;        /* one per workload */
     int n;
 } comparison_view;

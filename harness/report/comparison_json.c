@@ -1,7 +1,7 @@
 /* A comparison as JSON (hakbench-compare/2): the sessions and specs, the metric, whether the
- * runs come from mixed machines, and per workload the verdict with every figure behind it: the
- * primary metric's fields at the top (as in version 1), the look and level that decided it, and
- * each memory metric as an object of its own. */
+ * runs come from mixed machines and B's machine, and per workload the verdict with every figure
+ * behind it: the primary metric's fields at the top (as in version 1), the look and level that
+ * decided it, and each memory metric as an object of its own. */
 #include <stdio.h>
 
 #include "report/comparison.h"
@@ -34,6 +34,12 @@ int comparison_write_json(FILE *f, const comparison_view *v)
     json_object_set_new(doc, "metric", json_text(v->metric));
     json_object_set_new(doc, "machines", json_integer(v->machines));
     json_object_set_new(doc, "mixed_machines", json_boolean(v->machines > 1));
+    json_t *machine = json_object();
+    json_object_set_new(machine, "hostname", json_text(v->machine->hostname));
+    json_object_set_new(machine, "cpu_model", json_text(v->machine->cpu_model));
+    json_object_set_new(machine, "cores", json_integer(v->machine->cores));
+    json_object_set_new(machine, "fingerprint", json_text(v->machine->fingerprint));
+    json_object_set_new(doc, "machine", machine);
     json_object_set_new(doc, "procedure_version", json_integer(PROCEDURE_VERSION));
     json_t *list = json_array();
     for (int i = 0; i < v->n; i++) {

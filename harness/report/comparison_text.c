@@ -52,6 +52,9 @@ void comparison_write_text(FILE *f, const comparison_view *v)
                 "WARNING: the runs come from %d different machines (--force): the numbers are "
                 "not comparable\n",
                 machines);
+    else
+        fprintf(f, "machine %s (%s, %d cores), fingerprint %.16s\n", v->machine->hostname,
+                v->machine->cpu_model, v->machine->cores, v->machine->fingerprint);
     fprintf(f, "\n%-18s %10s %10s %8s %20s %7s %8s %10s %5s %6s  %s\n", "workload", "median A",
             "median B", "change", "interval", "level", "p", "pairs/runs", "look", "delta",
             "verdict");
@@ -68,8 +71,8 @@ void comparison_write_text(FILE *f, const comparison_view *v)
         snprintf(runs, sizeof runs, "%d/%d+%d", m->pairs, m->n_a, m->n_b);
         snprintf(look, sizeof look, "%d/%d", c[i].look, c[i].looks);
         snprintf(d, sizeof d, "%.1f%%%s", 100 * c[i].delta, c[i].calibrated ? "c" : "");
-        fprintf(f, "%-18s %10s %10s %8s %20s %7s %8.4f %10s %5s %6s  %s", c[i].workload, ma, mb,
-                ch, ci, lv, m->p, runs, look, d, verdict_name(m->verdict));
+        fprintf(f, "%-18s %10s %10s %8s %20s %7s %8.4f %10s %5s %6s  %s", c[i].workload, ma, mb, ch,
+                ci, lv, m->p, runs, look, d, verdict_name(m->verdict));
         if (m->verdict == VERDICT_FAILED)
             fprintf(f, " (%d of A, %d of B not ok)", c[i].failed_a, c[i].failed_b);
         fprintf(f, "\n");

@@ -151,8 +151,17 @@ typedef struct {
     progress prog;
 } session_state;
 
+/* The worker's hook says stop: the session ends here, unfinished. */
+static int interrupted(const session_opts *o)
+{
+    if (!o->hooks || !o->hooks->interrupted || !o->hooks->interrupted(o->hooks->arg)) return 0;
+    fprintf(stderr, "hakbench: the session was interrupted\n");
+    return 1;
+}
+
 static int run_one(session_state *s, int v, int w, const char *purpose, int block)
 {
+    if (interrupted(s->o)) return -1;
     variant_state *vs = &s->vs[v];
     const build_result *build = strcmp(purpose, "counters") == 0 ? &vs->counters_build : &vs->build;
     measure_job job = {.variant = vs->spec.spec,
@@ -281,32 +290,29 @@ static int profile_differences(session_state *s, int64_t session_id)
     return 0;
 }
 
-/* Resolves the variant specs and workload names; prints what is wrong and returns -1. */
+/* Resolves the variant specs and workload names; says what is wrong in err and returns -1. */
 static int resolve_inputs(const session_opts *o, variant_table *vt, workload_table *wt,
-                          session_state *s)
+                          session_state *s, char *err, size_t errlen)
 {
-    char err[1024];
-    if (variants_load(o->variants_conf, vt, err, sizeof err) != 0 ||
-        workloads_load(o->workloads_conf, wt, err, sizeof err) != 0) {
-        fprintf(stderr, "hakbench: %s\n", err);
+    if (variants_load(o->variants_conf, vt, err, errlen) != 0 ||
+        workloads_load(o->workloads_conf, wt, err, errlen) != 0)
         return -1;
-    }
     if (o->nvariants < 1 || o->nvariants > 64 || o->nworkloads < 1) {
-        fprintf(stderr, "hakbench: need 1 to 64 variants and at least one workload\n");
+        snprintf(err, errlen, "need 1 to 64 variants and at least one workload");
         return -1;
     }
     s->vs = calloc((size_t)o->nvariants, sizeof *s->vs);
     s->wl = calloc((size_t)o->nworkloads, sizeof *s->wl);
     for (int i = 0; i < o->nvariants; i++) {
-        if (variant_spec_parse(o->variants[i], vt, &s->vs[i].spec, err, sizeof err) != 0) {
-            fprintf(stderr, "hakbench: %s\n", err);
-            return -1;
-        }
+        variant_spec *spec = &s->vs[i].spec;
+        if (variant_spec_parse(o->variants[i], vt, spec, err, errlen) != 0) return -1;
         for (int j = 0; j < i; j++)
-            if (strcmp(s->vs[j].spec.spec, s->vs[i].spec.spec) == 0) {
-                fprintf(stderr, "hakbench: variant '%s' given twice\n", o->variants[i]);
+            if (strcmp(s->vs[j].spec.spec, spec->spec) == 0) {
+                snprintf(err, errlen, "variant '%s' given twice", o->variants[i]);
                 return -1;
             }
+        if (o->revision && !spec->rev[0] && spec->def->kind == VARIANT_HAKMEM)
+            snprintf(spec->rev, sizeof spec->rev, "%s", o->revision);
     }
     s->nv = o->nvariants;
     for (int i = 0; i < o->nworkloads; i++) {
@@ -317,20 +323,19 @@ static int resolve_inputs(const session_opts *o, variant_table *vt, workload_tab
             for (int k = 0; k < wt->count && used < sizeof names; k++)
                 used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "",
                                          wt->defs[k].name);
-            fprintf(stderr, "hakbench: unknown workload '%s' (known: %s)\n", o->workloads[i],
-                    names);
+            snprintf(err, errlen, "unknown workload '%s' (known: %s)", o->workloads[i], names);
             return -1;
         }
         if (o->instructions && (w->app || w->threads != 1)) {
-            fprintf(stderr,
-                    "hakbench: --metric instructions needs single-threaded workloads; '%s' "
-                    "uses %d threads%s\n",
-                    w->name, w->threads, w->app ? " (a whole program)" : "");
+            snprintf(err, errlen,
+                     "--metric instructions needs single-threaded workloads; '%s' uses %d "
+                     "threads%s",
+                     w->name, w->threads, w->app ? " (a whole program)" : "");
             return -1;
         }
         if (w->program[0] && access(w->program, X_OK) != 0) {
-            fprintf(stderr, "hakbench: workload '%s' is not built (%s is missing): run make\n",
-                    w->name, w->program);
+            snprintf(err, errlen, "workload '%s' is not built (%s is missing): run make", w->name,
+                     w->program);
             return -1;
         }
         s->wl[s->nw++] = w;
@@ -338,12 +343,12 @@ static int resolve_inputs(const session_opts *o, variant_table *vt, workload_tab
     return 0;
 }
 
-int session_check(const session_opts *o)
+int session_check(const session_opts *o, char *err, size_t errlen)
 {
     variant_table vt = {0};
     workload_table wt = {0};
     session_state s = {.o = o};
-    int rc = resolve_inputs(o, &vt, &wt, &s);
+    int rc = resolve_inputs(o, &vt, &wt, &s, err, errlen);
     free(s.vs);
     free(s.wl);
     variants_free(&vt);
@@ -374,7 +379,11 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     char tmpdir[4096];
     int rc = -1;
     *build_failed = 0;
-    if (resolve_inputs(o, &vt, &wt, &s) != 0) goto out;
+    char err[1024];
+    if (resolve_inputs(o, &vt, &wt, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "hakbench: %s\n", err);
+        goto out;
+    }
     remove_stale_tmpdirs();
     /* measure.c builds its file names in 512 bytes below this directory */
     if (snprintf(tmpdir, sizeof tmpdir, "%s/hakbench.%d.XXXXXX", scratch_root(), (int)getpid()) >
@@ -404,6 +413,7 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     int64_t id = machine < 0 ? -1 : store_session_create(db, &ns, NULL);
     if (id < 0) goto out_tmp;
     *session_id = id;
+    if (o->hooks && o->hooks->started) o->hooks->started(id, o->hooks->arg);
 
     s.ctx = (measure_ctx){.db = db,
                           .session_id = id,
@@ -426,7 +436,7 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     s.prog = (progress){.quiet = o->quiet, .tty = isatty(2), .start = clock_monotonic_s()};
 
     for (int v = 0; v < s.nv; v++) {
-        if (builder_build(db, &s.vs[v].spec, o->quiet, &s.vs[v].build) != 0 ||
+        if (interrupted(o) || builder_build(db, &s.vs[v].spec, o->quiet, &s.vs[v].build) != 0 ||
             store_session_add_variant(db, id, v, s.vs[v].spec.spec, s.vs[v].build.build_id) != 0)
             goto out_tmp;
         if (s.vs[v].build.ok) continue;

@@ -10,10 +10,19 @@
 #ifndef HAKBENCH_SESSION_H
 #define HAKBENCH_SESSION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analysis/procedure.h"
 #include "store/store.h"
+
+/* How a worker follows a session it runs for a job (NULL members are left out). */
+typedef struct {
+    void (*started)(int64_t session_id, void *arg); /* the session's row exists */
+    int (*interrupted)(void *arg); /* asked before each build and run: non-zero ends the session
+                                      there, unfinished (session_run returns -1) */
+    void *arg;
+} session_hooks;
 
 typedef struct {
     const char *kind;            /* 'run', 'calibrate', 'bisect', 'nightly' */
@@ -39,6 +48,9 @@ typedef struct {
     const char *variants_conf;  /* default harness/spec/variants.conf */
     const char *workloads_conf; /* default harness/spec/workloads.conf */
     const char *note;
+    const char *revision; /* a full sha: hakmem variants without a revision of their own build at
+                             it instead of the work tree (a worker's job); NULL: the work tree */
+    const session_hooks *hooks;
 } session_opts;
 
 void session_opts_init(session_opts *o);
@@ -47,8 +59,8 @@ void session_opts_init(session_opts *o);
  * A variant whose build fails is recorded (build-failed runs) and *build_failed is set. */
 int session_run(store *db, const session_opts *o, int64_t *session_id, int *build_failed);
 /* What session_run checks first (variant specs, workload names, configuration files), without a
- * database: a mistyped name must not leave an empty database behind. Prints what is wrong and
- * returns -1. */
-int session_check(const session_opts *o);
+ * database: a mistyped name must not leave an empty database behind. Returns -1 with what is
+ * wrong in err. */
+int session_check(const session_opts *o, char *err, size_t errlen);
 
 #endif

@@ -28,14 +28,10 @@ int store_build_record(store *s, const store_build *b, int64_t *id)
     char now[32];
     clock_utc_iso(now, sizeof now);
     sql_bind_text(st, 10, now);
-    int rc = sql_step(st);
-    if (rc == SQL_ROW)
-        *id = sql_int64(st, 0);
-    else
-        fprintf(stderr, "hakbench: recording the build of %s: %s\n", b->variant,
-                sql_stmt_error(st));
-    sql_finalize(st);
-    return rc == SQL_ROW ? 0 : -1;
+    char what[160];
+    snprintf(what, sizeof what, "recording the build of %s", b->variant);
+    *id = sql_run_returning_id(st, what);
+    return *id > 0 ? 0 : -1;
 }
 
 static void read_variant(sql_stmt *st, void *row)

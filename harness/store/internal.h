@@ -1,5 +1,5 @@
-/* What the store's own files share: the handle behind store.h and a growing array. Not for
- * other layers. */
+/* What the store's own files share: the handle behind store.h, a growing array, the write
+ * transaction that survives a reconnect. Not for other layers. */
 #ifndef HAKBENCH_STORE_INTERNAL_H
 #define HAKBENCH_STORE_INTERNAL_H
 
@@ -17,6 +17,18 @@ typedef void (*store_row_reader)(sql_stmt *st, void *row);
  * "hakbench: <context>: <reason>") or out of memory, with *out freed. */
 int store_collect(sql_stmt *st, void **out, size_t size, store_row_reader read,
                   const char *context);
+
+/* The work of one write transaction; attempt is 0, then 1 when it runs again. */
+typedef int (*store_body)(store *s, void *arg, int attempt);
+/* Runs body in a write transaction, all of it or nothing: 0, or -1 (printed as
+ * "hakbench: <context>: <reason>"). When the connection to a server broke on the way, the
+ * transaction runs once more on a new connection (attempt 1); its COMMIT may have reached the
+ * server before the break, so a body that must not store twice checks for its rows first. */
+int store_transaction(store *s, const char *context, store_body body, void *arg);
+
+/* A random (version 4) uuid: sessions travel between databases by it (hakbench merge), jobs
+ * are named by it. */
+void store_make_uuid(char out[37]);
 
 /* A reader for one-column lists of names (char[64] each): workloads, mostly. */
 void store_read_name(sql_stmt *st, void *row);

@@ -22,11 +22,5 @@ int64_t store_machine_id(store *s, const machine_info *m)
     sql_bind_text(st, 7, m->glibc);
     sql_bind_text(st, 8, m->compiler);
     sql_bind_text(st, 9, m->hostname);
-    int64_t id = -1;
-    if (sql_step(st) == SQL_ROW)
-        id = sql_int64(st, 0);
-    else
-        fprintf(stderr, "hakbench: recording the machine: %s\n", sql_stmt_error(st));
-    sql_finalize(st);
-    return id;
+    return sql_run_returning_id(st, "recording the machine");
 }

@@ -1,182 +1,417 @@
-/* Merging databases (see merge.h). */
+/* Merging databases (see merge.h). Rows are read through a connection to the other database and
+ * written through this store's, so any two engines merge: a file into a server, a server into a
+ * file, a file into a file. A row is copied by column name, every column but its own id, so a
+ * column a migration adds travels without a change here; the columns that hold another table's
+ * id are remapped by name (id_columns). */
 #include "store/merge.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/internal.h"
 
-/* The other file must be a hakmem database of exactly this schema version: an older one is
- * migrated by opening it with hakbench first (merge never writes to it), a newer one needs a
- * newer hakbench. Checked on a read-only connection before it is attached. */
-int store_check_mergeable(const char *path, char *err, size_t errlen)
+/* The other database's ids of one table and ours, in the order rows were read (ascending:
+ * every read orders by id). */
+typedef struct {
+    int64_t *src, *dst;
+    int n, cap;
+} id_map;
+
+static int map_add(id_map *m, int64_t src, int64_t dst)
 {
-    sql_conn *o = sql_open_readonly(path, err, errlen);
-    if (!o) return -1;
+    if (m->n == m->cap) {
+        int cap = m->cap ? 2 * m->cap : 64;
+        int64_t *s = realloc(m->src, (size_t)cap * sizeof *s);
+        if (s) m->src = s;
+        int64_t *d = s ? realloc(m->dst, (size_t)cap * sizeof *d) : NULL;
+        if (!d) return -1;
+        m->dst = d;
+        m->cap = cap;
+    }
+    m->src[m->n] = src;
+    m->dst[m->n++] = dst;
+    return 0;
+}
+
+/* Ours for src, or -1 when the other database's row was not mapped. */
+static int64_t map_get(const id_map *m, int64_t src)
+{
+    int lo = 0, hi = m->n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (m->src[mid] == src) return m->dst[mid];
+        if (m->src[mid] < src)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static void map_clear(id_map *m)
+{
+    free(m->src);
+    free(m->dst);
+    memset(m, 0, sizeof *m);
+}
+
+/* What belongs to a session, parents first; ?1 is the other database's session id. A table
+ * whose rows have an id that later rows name (runs: run_id) says the column that names it. */
+static const struct {
+    const char *table, *select;
+    const char *named_by; /* NULL: no other row names these */
+} session_rows[] = {
+    {"session_variants", "SELECT * FROM session_variants WHERE session_id = ?1 ORDER BY position",
+     NULL},
+    {"runs", "SELECT * FROM runs WHERE session_id = ?1 ORDER BY id", "run_id"},
+    {"run_metrics",
+     "SELECT x.* FROM run_metrics x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 "
+     "ORDER BY x.run_id",
+     NULL},
+    {"counters",
+     "SELECT x.* FROM counters x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 ORDER BY "
+     "x.run_id",
+     NULL},
+    {"rss_samples",
+     "SELECT x.* FROM rss_samples x JOIN runs r ON r.id = x.run_id WHERE r.session_id = ?1 "
+     "ORDER BY x.run_id, x.t_ms",
+     NULL},
+    {"profiles", "SELECT * FROM profiles WHERE session_id = ?1 ORDER BY id", "profile_id"},
+    {"profile_stacks",
+     "SELECT x.* FROM profile_stacks x JOIN profiles p ON p.id = x.profile_id WHERE p.session_id = "
+     "?1 ORDER BY x.profile_id, x.stack",
+     NULL},
+    {"bisect_steps", "SELECT * FROM bisect_steps WHERE session_id = ?1 ORDER BY step", NULL},
+};
+#define SESSION_TABLES (sizeof session_rows / sizeof *session_rows)
+
+typedef struct {
+    sql_conn *other;
+    id_map machines, builds, session; /* session: the one being copied */
+    id_map rows[SESSION_TABLES];      /* of the session being copied, by session_rows */
+    store_merge_counts *counts;
+} merge_ctx;
+
+/* The columns that hold an id of another table, whatever table they are in. */
+static const id_map *id_column(merge_ctx *m, const char *column)
+{
+    if (strcmp(column, "machine_id") == 0) return &m->machines;
+    if (strcmp(column, "build_id") == 0) return &m->builds;
+    if (strcmp(column, "session_id") == 0) return &m->session;
+    for (size_t t = 0; t < SESSION_TABLES; t++)
+        if (session_rows[t].named_by && strcmp(column, session_rows[t].named_by) == 0)
+            return &m->rows[t];
+    return NULL;
+}
+
+/* Inserts the current row of src into table: every column but "id", remapped ids bound as
+ * ours; `tail` follows the VALUES list (ON CONFLICT ..., RETURNING id). 1 with *id set when the
+ * statement returned a row, 0 when it returned none, -1 on an error (printed). */
+static int copy_row(store *s, merge_ctx *m, sql_stmt *src, const char *table, const char *tail,
+                    int64_t *id)
+{
+    char sql[4096], values[1024];
+    size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", table), vused = 0;
+    int ncols = sql_column_count(src), n = 0;
+    for (int c = 0; c < ncols; c++) {
+        const char *name = sql_column_name(src, c);
+        if (strcmp(name, "id") == 0) continue;
+        n++;
+        used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", n > 1 ? ", " : "", name);
+        vused +=
+            (size_t)snprintf(values + vused, sizeof values - vused, "%s?%d", n > 1 ? ", " : "", n);
+    }
+    snprintf(sql + used, sizeof sql - used, ") VALUES (%s) %s", values, tail);
+    sql_stmt *st = sql_prepare(s->sql, sql);
+    n = 0;
+    for (int c = 0; c < ncols; c++) {
+        const char *name = sql_column_name(src, c);
+        if (strcmp(name, "id") == 0) continue;
+        const id_map *map = id_column(m, name);
+        n++;
+        if (!map || sql_is_null(src, c)) {
+            sql_bind_column(st, n, src, c);
+            continue;
+        }
+        int64_t ours = map_get(map, sql_int64(src, c));
+        if (ours < 0) {
+            fprintf(stderr, "hakbench: merge: %s.%s %lld names no row of the other database\n",
+                    table, name, (long long)sql_int64(src, c));
+            sql_finalize(st);
+            return -1;
+        }
+        sql_bind_int64(st, n, ours);
+    }
+    int rc = sql_step(st);
+    if (rc == SQL_ROW && id) *id = sql_int64(st, 0);
+    if (rc == SQL_ERROR)
+        fprintf(stderr, "hakbench: merge: copying a row of %s: %s\n", table, sql_stmt_error(st));
+    sql_finalize(st);
+    return rc == SQL_ERROR ? -1 : rc == SQL_ROW;
+}
+
+/* The index of a column of st by name, -1 when it has none. */
+static int column(sql_stmt *st, const char *name)
+{
+    for (int c = 0; c < sql_column_count(st); c++)
+        if (strcmp(sql_column_name(st, c), name) == 0) return c;
+    return -1;
+}
+
+static sql_stmt *read_other(merge_ctx *m, const char *sql, int64_t param)
+{
+    sql_stmt *st = sql_prepare(m->other, sql);
+    if (param) sql_bind_int64(st, 1, param);
+    return st;
+}
+
+/* A read of the other database that ended in an error (printed). */
+static int read_failed(sql_stmt *st, int rc, const char *what)
+{
+    if (rc != SQL_ERROR) return 0;
+    fprintf(stderr, "hakbench: merge: reading %s of the other database: %s\n", what,
+            sql_stmt_error(st));
+    return 1;
+}
+
+/* Rows that have a natural key (machines: fingerprint, builds: their unique key): ours when we
+ * have it, else a new one. `ours` finds our row by the key columns, bound from the other's row
+ * by name. */
+static int map_by_key(store *s, merge_ctx *m, const char *table, const char *key,
+                      const char *const *key_columns, id_map *map, long long *added)
+{
+    char sql[256], conflict[256];
+    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY id", table);
+    snprintf(conflict, sizeof conflict, "ON CONFLICT (%s) DO NOTHING RETURNING id", key);
+    sql_stmt *src = read_other(m, sql, 0);
+    int rc;
+    while ((rc = sql_step(src)) == SQL_ROW) {
+        int64_t id = -1;
+        int inserted = copy_row(s, m, src, table, conflict, &id);
+        if (inserted < 0) break;
+        if (inserted) {
+            (*added)++;
+        } else {
+            size_t used = (size_t)snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE ", table);
+            for (int k = 0; key_columns[k]; k++)
+                used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s = ?%d",
+                                         k ? " AND " : "", key_columns[k], k + 1);
+            sql_stmt *st = sql_prepare(s->sql, sql);
+            for (int k = 0; key_columns[k]; k++)
+                sql_bind_column(st, k + 1, src, column(src, key_columns[k]));
+            if (sql_step(st) == SQL_ROW) id = sql_int64(st, 0);
+            sql_finalize(st);
+        }
+        if (id < 0 || map_add(map, sql_int64(src, column(src, "id")), id) != 0) {
+            fprintf(stderr, "hakbench: merge: cannot match a row of %s\n", table);
+            rc = SQL_ERROR;
+            break;
+        }
+    }
+    int failed = read_failed(src, rc, table) || rc != SQL_DONE;
+    sql_finalize(src);
+    return failed ? -1 : 0;
+}
+
+static int copy_session_rows(store *s, merge_ctx *m, int64_t other_session)
+{
+    for (size_t t = 0; t < SESSION_TABLES; t++) {
+        const char *table = session_rows[t].table;
+        sql_stmt *src = read_other(m, session_rows[t].select, other_session);
+        int rc, copied = 0;
+        while ((rc = sql_step(src)) == SQL_ROW) {
+            int64_t id = -1;
+            int named = session_rows[t].named_by != NULL;
+            if (copy_row(s, m, src, table, named ? "RETURNING id" : "", &id) < 0 ||
+                (named && map_add(&m->rows[t], sql_int64(src, column(src, "id")), id) != 0)) {
+                rc = SQL_ERROR;
+                break;
+            }
+            copied++;
+        }
+        int failed = read_failed(src, rc, table) || rc != SQL_DONE;
+        sql_finalize(src);
+        if (failed) return -1;
+        if (strcmp(table, "runs") == 0) m->counts->runs += copied;
+        if (strcmp(table, "bisect_steps") == 0) m->counts->bisect_steps += copied;
+    }
+    return 0;
+}
+
+static int have_session(store *s, sql_stmt *src)
+{
+    sql_stmt *st = sql_prepare(s->sql, "SELECT 1 FROM sessions WHERE uuid = ?1");
+    sql_bind_column(st, 1, src, column(src, "uuid"));
+    int rc = sql_step(st);
+    sql_finalize(st);
+    return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
+}
+
+static int copy_sessions(store *s, merge_ctx *m)
+{
+    sql_stmt *src = read_other(m, "SELECT * FROM sessions ORDER BY id", 0);
+    int rc;
+    while ((rc = sql_step(src)) == SQL_ROW) {
+        int64_t other_id = sql_int64(src, column(src, "id")), id = -1;
+        int have = have_session(s, src);
+        if (have < 0) {
+            rc = SQL_ERROR;
+            break;
+        }
+        if (have) {
+            m->counts->present++;
+            continue;
+        }
+        map_clear(&m->session);
+        for (size_t t = 0; t < SESSION_TABLES; t++)
+            map_clear(&m->rows[t]);
+        if (copy_row(s, m, src, "sessions", "RETURNING id", &id) != 1 ||
+            map_add(&m->session, other_id, id) != 0 || copy_session_rows(s, m, other_id) != 0) {
+            rc = SQL_ERROR;
+            break;
+        }
+        m->counts->sessions++;
+    }
+    int failed = read_failed(src, rc, "sessions") || rc != SQL_DONE;
+    sql_finalize(src);
+    return failed ? -1 : 0;
+}
+
+/* Two rows hold the same values in every column but id (machine_id compared as ours). */
+static int same_row(merge_ctx *m, sql_stmt *a, sql_stmt *b)
+{
+    for (int c = 0; c < sql_column_count(a); c++) {
+        const char *name = sql_column_name(a, c);
+        if (strcmp(name, "id") == 0) continue;
+        int d = column(b, name);
+        if (d < 0 || sql_column_type(a, c) != sql_column_type(b, d)) return 0;
+        const id_map *map = id_column(m, name);
+        switch (sql_column_type(a, c)) {
+        case SQL_NULL:
+            break;
+        case SQL_INTEGER:
+            if ((map ? map_get(map, sql_int64(a, c)) : sql_int64(a, c)) != sql_int64(b, d))
+                return 0;
+            break;
+        case SQL_REAL:
+            if (sql_double(a, c) != sql_double(b, d)) return 0;
+            break;
+        case SQL_TEXT:
+            if (strcmp(sql_text(a, c), sql_text(b, d)) != 0) return 0;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* Calibrations have no uuid: an identical row (machine, workload, time, figures) is the same
+ * calibration. */
+static int copy_calibrations(store *s, merge_ctx *m)
+{
+    sql_stmt *src = read_other(m, "SELECT * FROM calibrations ORDER BY id", 0);
+    int rc;
+    while ((rc = sql_step(src)) == SQL_ROW) {
+        sql_stmt *ours = sql_prepare(s->sql, "SELECT * FROM calibrations WHERE machine_id = ?1");
+        sql_bind_int64(ours, 1, map_get(&m->machines, sql_int64(src, column(src, "machine_id"))));
+        int found = 0;
+        while (!found && sql_step(ours) == SQL_ROW)
+            found = same_row(m, src, ours);
+        sql_finalize(ours);
+        if (!found && copy_row(s, m, src, "calibrations", "", NULL) < 0) {
+            rc = SQL_ERROR;
+            break;
+        }
+    }
+    int failed = read_failed(src, rc, "calibrations") || rc != SQL_DONE;
+    sql_finalize(src);
+    return failed ? -1 : 0;
+}
+
+static void merge_ctx_clear(merge_ctx *m)
+{
+    map_clear(&m->machines);
+    map_clear(&m->builds);
+    map_clear(&m->session);
+    for (size_t t = 0; t < SESSION_TABLES; t++)
+        map_clear(&m->rows[t]);
+}
+
+/* The whole import, one write transaction (run again after a reconnect: every count and map
+ * starts over, and the sessions the first attempt committed are found by uuid). */
+static int merge_body(store *s, void *arg, int attempt)
+{
+    (void)attempt;
+    merge_ctx *m = arg;
+    static const char *const build_key[] = {"variant", "revision",     "dirty",
+                                            "flags",   "library_hash", NULL};
+    static const char *const machine_key[] = {"fingerprint", NULL};
+    merge_ctx_clear(m);
+    memset(m->counts, 0, sizeof *m->counts);
+    return map_by_key(s, m, "machines", "fingerprint", machine_key, &m->machines,
+                      &m->counts->machines) != 0 ||
+                   map_by_key(s, m, "builds", "variant, revision, dirty, flags, library_hash",
+                              build_key, &m->builds, &m->counts->builds) != 0 ||
+                   copy_sessions(s, m) != 0 || copy_calibrations(s, m) != 0
+               ? -1
+               : 0;
+}
+
+/* The other database must be a hakmem database of exactly this schema version: an older one
+ * is migrated by opening it with hakbench first (merge never writes to it), a newer one needs a
+ * newer hakbench. */
+static sql_conn *open_mergeable(const char *location, char *err, size_t errlen)
+{
+    char shown[512];
+    sql_location_shown(location, shown, sizeof shown);
+    sql_conn *o = sql_open_readonly(location, err, errlen);
+    if (!o) return NULL;
     long long version = sql_schema_version(o);
     int tables = 0;
     static const char *const needed[] = {"machines", "builds", "sessions", "runs", "bisect_steps"};
     for (size_t i = 0; version >= 0 && i < sizeof needed / sizeof *needed; i++)
         tables += sql_has_table(o, needed[i]) == 1;
-    sql_close(o);
-    if (version < 0) {
-        snprintf(err, errlen, "%s: not an SQLite database (or unreadable)", path);
-        return -1;
-    }
-    if (tables != 5 || version == 0) {
-        snprintf(err, errlen, "%s: not a hakmem results database", path);
-        return -1;
-    }
-    if (version != STORE_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s: schema version %lld, this hakbench writes %d; %s", path, version,
-                 STORE_SCHEMA_VERSION,
+    if (version < 0)
+        snprintf(err, errlen, "%s: %s", shown,
+                 sql_is_server(location) ? "cannot read its schema version"
+                                         : "not an SQLite database (or unreadable)");
+    else if (tables != 5 || version == 0)
+        snprintf(err, errlen, "%s: not a hakmem results database", shown);
+    else if (version != STORE_SCHEMA_VERSION)
+        snprintf(err, errlen, "%s: schema version %lld, this hakbench writes %d; %s", shown,
+                 version, STORE_SCHEMA_VERSION,
                  version < STORE_SCHEMA_VERSION
                      ? "migrate it first by running any hakbench command on it with --db"
                      : "use a newer hakbench");
-        return -1;
-    }
-    return 0;
+    else
+        return o;
+    sql_close(o);
+    return NULL;
 }
 
-/* The import, in dependency order. Temporary tables map the other file's ids to ours. */
-static const char merge_sql[] =
-    "CREATE TEMP TABLE merge_machine (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
-    "INSERT OR IGNORE INTO main.machines (fingerprint, cpu_model, cores, kernel, governor, thp,"
-    "    glibc, compiler, hostname)"
-    "  SELECT fingerprint, cpu_model, cores, kernel, governor, thp, glibc, compiler, hostname"
-    "    FROM other.machines ORDER BY id;"
-    "INSERT INTO merge_machine SELECT o.id, m.id FROM other.machines o"
-    "  JOIN main.machines m ON m.fingerprint = o.fingerprint;"
-
-    "CREATE TEMP TABLE merge_build (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
-    "INSERT OR IGNORE INTO main.builds (variant, kind, revision, dirty, flags, library_path,"
-    "    library_hash, status, log_tail, built_at)"
-    "  SELECT variant, kind, revision, dirty, flags, library_path, library_hash, status, log_tail,"
-    "         built_at FROM other.builds ORDER BY id;"
-    "INSERT INTO merge_build SELECT o.id, b.id FROM other.builds o"
-    "  JOIN main.builds b ON b.variant = o.variant AND b.revision = o.revision"
-    "   AND b.dirty = o.dirty AND b.flags = o.flags AND b.library_hash = o.library_hash;"
-
-    "CREATE TEMP TABLE merge_new AS SELECT id AS src, uuid FROM other.sessions"
-    "  WHERE uuid NOT IN (SELECT uuid FROM main.sessions);"
-    "INSERT INTO main.sessions (uuid, kind, machine_id, started_at, finished_at, command, seed,"
-    "    quick, metric, note, hakbench_revision, procedure_version, looks, runs_per_look, alpha,"
-    "    delta, holm_family)"
-    "  SELECT o.uuid, o.kind, mm.dst, o.started_at, o.finished_at, o.command, o.seed, o.quick,"
-    "         o.metric, o.note, o.hakbench_revision, o.procedure_version, o.looks,"
-    "         o.runs_per_look, o.alpha, o.delta, o.holm_family"
-    "    FROM other.sessions o JOIN merge_new n ON n.src = o.id"
-    "    JOIN merge_machine mm ON mm.src = o.machine_id ORDER BY o.id;"
-    "CREATE TEMP TABLE merge_session (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
-    "INSERT INTO merge_session SELECT n.src, s.id FROM merge_new n"
-    "  JOIN main.sessions s ON s.uuid = n.uuid;"
-
-    "INSERT INTO main.session_variants (session_id, position, spec, build_id)"
-    "  SELECT ms.dst, v.position, v.spec, mb.dst FROM other.session_variants v"
-    "    JOIN merge_session ms ON ms.src = v.session_id"
-    "    LEFT JOIN merge_build mb ON mb.src = v.build_id;"
-
-    "INSERT INTO main.runs (session_id, seq, build_id, variant, workload, args, purpose, block,"
-    "    status, signal, exit_code, ops, seconds, ops_per_sec, instructions, wall_s, user_s,"
-    "    sys_s, peak_rss_kb, minor_faults, major_faults, vol_ctxsw, invol_ctxsw, cpu,"
-    "    result_line, stderr_tail, started_at)"
-    "  SELECT ms.dst, r.seq, mb.dst, r.variant, r.workload, r.args, r.purpose, r.block,"
-    "         r.status, r.signal, r.exit_code, r.ops, r.seconds, r.ops_per_sec, r.instructions,"
-    "         r.wall_s, r.user_s, r.sys_s, r.peak_rss_kb, r.minor_faults, r.major_faults,"
-    "         r.vol_ctxsw, r.invol_ctxsw, r.cpu, r.result_line, r.stderr_tail, r.started_at"
-    "    FROM other.runs r JOIN merge_session ms ON ms.src = r.session_id"
-    "    LEFT JOIN merge_build mb ON mb.src = r.build_id ORDER BY r.id;"
-    "CREATE TEMP TABLE merge_run (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
-    "INSERT INTO merge_run SELECT r.id, d.id FROM other.runs r"
-    "  JOIN merge_session ms ON ms.src = r.session_id"
-    "  JOIN main.runs d ON d.session_id = ms.dst AND d.seq = r.seq;"
-
-    "INSERT INTO main.run_metrics (run_id, source, name, value)"
-    "  SELECT mr.dst, x.source, x.name, x.value FROM other.run_metrics x"
-    "    JOIN merge_run mr ON mr.src = x.run_id;"
-    "INSERT INTO main.counters (run_id, name, value)"
-    "  SELECT mr.dst, x.name, x.value FROM other.counters x JOIN merge_run mr ON mr.src = x.run_id;"
-    "INSERT INTO main.rss_samples (run_id, t_ms, rss_kb)"
-    "  SELECT mr.dst, x.t_ms, x.rss_kb FROM other.rss_samples x"
-    "    JOIN merge_run mr ON mr.src = x.run_id;"
-    "INSERT INTO main.profiles (session_id, variant, workload, tool, args, status, ops, total)"
-    "  SELECT ms.dst, x.variant, x.workload, x.tool, x.args, x.status, x.ops, x.total"
-    "    FROM other.profiles x JOIN merge_session ms ON ms.src = x.session_id ORDER BY x.id;"
-    "CREATE TEMP TABLE merge_profile (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
-    "INSERT INTO merge_profile SELECT x.id, d.id FROM other.profiles x"
-    "  JOIN merge_session ms ON ms.src = x.session_id"
-    "  JOIN main.profiles d ON d.session_id = ms.dst AND d.variant = x.variant"
-    "   AND d.workload = x.workload AND d.tool = x.tool;"
-    "INSERT INTO main.profile_stacks (profile_id, stack, value)"
-    "  SELECT mp.dst, x.stack, x.value FROM other.profile_stacks x"
-    "    JOIN merge_profile mp ON mp.src = x.profile_id;"
-    "INSERT INTO main.bisect_steps (session_id, step, revision, verdict, detail, change, runs,"
-    "    ci_lo, ci_hi)"
-    "  SELECT ms.dst, x.step, x.revision, x.verdict, x.detail, x.change, x.runs, x.ci_lo,"
-    "         x.ci_hi"
-    "    FROM other.bisect_steps x JOIN merge_session ms ON ms.src = x.session_id;"
-
-    /* Calibrations have no uuid: an identical row (machine, workload, time, figures) is the
-     * same calibration. */
-    "INSERT INTO main.calibrations (machine_id, workload, delta, false_positive_rate, power,"
-    "    trials, created_at, quick, paired, procedure_version, looks, runs_per_look, alpha,"
-    "    holm_family, false_positive_lo, false_positive_hi, power_lo, power_hi, injected_change,"
-    "    power_small, injected_small_change, aa_noise_p95, seconds_per_comparison)"
-    "  SELECT mm.dst, c.workload, c.delta, c.false_positive_rate, c.power, c.trials, c.created_at,"
-    "         c.quick, c.paired, c.procedure_version, c.looks, c.runs_per_look, c.alpha,"
-    "         c.holm_family, c.false_positive_lo, c.false_positive_hi, c.power_lo, c.power_hi,"
-    "         c.injected_change, c.power_small, c.injected_small_change, c.aa_noise_p95,"
-    "         c.seconds_per_comparison"
-    "    FROM other.calibrations c JOIN merge_machine mm ON mm.src = c.machine_id"
-    "   WHERE NOT EXISTS (SELECT 1 FROM main.calibrations d WHERE d.machine_id = mm.dst"
-    "     AND d.workload = c.workload AND d.created_at = c.created_at AND d.delta = c.delta"
-    "     AND d.trials = c.trials);";
-
-static long long count_of(store *s, const char *sql)
+int store_check_mergeable(const char *location, char *err, size_t errlen)
 {
-    sql_stmt *st = sql_prepare(s->sql, sql);
-    long long n = sql_step(st) == SQL_ROW ? sql_int64(st, 0) : 0;
-    sql_finalize(st);
-    return n;
+    sql_conn *o = open_mergeable(location, err, errlen);
+    sql_close(o);
+    return o ? 0 : -1;
 }
 
-int store_merge(store *s, const char *other_path, store_merge_counts *counts, char *err,
-                size_t errlen)
+int store_merge(store *s, const char *other, store_merge_counts *counts, char *err, size_t errlen)
 {
     memset(counts, 0, sizeof *counts);
     err[0] = '\0';
-    if (store_check_mergeable(other_path, err, errlen) != 0) return -1;
-    if (sql_attach(s->sql, other_path, "other") != 0) {
-        snprintf(err, errlen, "attaching %s failed", other_path);
-        return -1;
-    }
-    long long machines0 = count_of(s, "SELECT count(*) FROM main.machines");
-    long long builds0 = count_of(s, "SELECT count(*) FROM main.builds");
-    long long runs0 = count_of(s, "SELECT count(*) FROM main.runs");
+    merge_ctx m = {.counts = counts};
+    if (!(m.other = open_mergeable(other, err, errlen))) return -1;
     int status = -1;
-    if (sql_begin_write(s->sql, "merge: locking the database") != 0) goto out;
-    if (sql_exec(s->sql, merge_sql, "merge") != 0) {
-        sql_rollback(s->sql);
-        goto out;
+    if (sql_begin_read(m.other, "merge: reading the other database") == 0) {
+        status = store_transaction(s, "merge", merge_body, &m);
+        sql_rollback(m.other);
     }
-    counts->sessions = count_of(s, "SELECT count(*) FROM temp.merge_session");
-    counts->present = count_of(s, "SELECT count(*) FROM other.sessions") - counts->sessions;
-    counts->bisect_steps = count_of(s, "SELECT count(*) FROM other.bisect_steps WHERE session_id "
-                                       "IN (SELECT src FROM temp.merge_session)");
-    if (sql_exec(s->sql,
-                 "DROP TABLE temp.merge_machine; DROP TABLE temp.merge_build;"
-                 "DROP TABLE temp.merge_new; DROP TABLE temp.merge_session;"
-                 "DROP TABLE temp.merge_run; DROP TABLE temp.merge_profile; COMMIT",
-                 "merge: commit") != 0) {
-        sql_rollback(s->sql);
-        goto out;
+    merge_ctx_clear(&m);
+    sql_close(m.other);
+    if (status != 0) {
+        memset(counts, 0, sizeof *counts);
+        snprintf(err, errlen, "nothing was merged (see above)");
     }
-    counts->runs = count_of(s, "SELECT count(*) FROM main.runs") - runs0;
-    counts->machines = count_of(s, "SELECT count(*) FROM main.machines") - machines0;
-    counts->builds = count_of(s, "SELECT count(*) FROM main.builds") - builds0;
-    status = 0;
-out:
-    sql_detach(s->sql, "other");
-    if (status != 0 && !err[0]) snprintf(err, errlen, "nothing was merged (see above)");
     return status;
 }

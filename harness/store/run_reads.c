@@ -29,7 +29,7 @@ int store_load_samples(store *s, int64_t session_a, const char *a, int64_t sessi
      * so across sessions each run is a block of its own (-1 - id). */
     sql_stmt *st = sql_prepare(s->sql, "SELECT session_id = ?1 AND variant = ?3,"
                                        " CASE WHEN ?1 = ?6 THEN block ELSE -1 - id END, status = "
-                                       "'ok', CASE WHEN ?5 THEN instructions ELSE ops_per_sec "
+                                       "'ok', CASE WHEN ?5 = 1 THEN instructions ELSE ops_per_sec "
                                        "END, peak_rss_kb, (SELECT value FROM run_metrics m WHERE "
                                        "m.run_id = runs.id AND m.source = 'result' AND m.name = "
                                        "'rss_after_free_kb') FROM runs WHERE workload = ?2 AND "
@@ -214,7 +214,7 @@ int store_session_failures(store *s, int64_t session, store_failure **out)
 {
     sql_stmt *st =
         sql_prepare(s->sql, "SELECT f.variant, f.workload, f.status, COUNT(*), MIN(f.seq),"
-                            " (SELECT COUNT(*) FROM runs t WHERE t.session_id = f.session_id"
+                            " (SELECT COUNT(*) FROM runs t WHERE t.session_id = ?1"
                             "   AND t.variant = f.variant AND t.workload = f.workload)"
                             " FROM runs f WHERE f.session_id = ?1 AND f.status <> 'ok'"
                             " GROUP BY f.variant, f.workload, f.status ORDER BY MIN(f.seq)");

@@ -20,13 +20,13 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
 {
     char now[32];
     clock_utc_iso(now, sizeof now);
-    sql_stmt *st = sql_prepare(
+    sql_stmt *st = sql_prepare_cached(
         s->sql, "INSERT INTO runs (session_id, seq, build_id, variant, workload, args, purpose, "
                 "block, status, signal, exit_code, ops, seconds, ops_per_sec, instructions, "
                 "wall_s, user_s, sys_s, peak_rss_kb, minor_faults, major_faults, vol_ctxsw, "
                 "invol_ctxsw, cpu, result_line, stderr_tail, started_at) VALUES (?1, ?2, ?3, ?4, "
                 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-                "?22, ?23, ?24, ?25, ?26, ?27)");
+                "?22, ?23, ?24, ?25, ?26, ?27) RETURNING id");
     sql_bind_int64(st, 1, r->session_id);
     sql_bind_int64(st, 2, r->seq);
     if (r->build_id > 0) sql_bind_int64(st, 3, r->build_id);
@@ -56,57 +56,128 @@ static int insert_run_row(store *s, const store_run *r, int64_t *run_id)
     sql_bind_text(st, 25, r->result_line ? r->result_line : "");
     sql_bind_text(st, 26, r->stderr_tail ? r->stderr_tail : "");
     sql_bind_text(st, 27, now);
-    if (sql_run(st, "storing a run") != 0) return -1;
-    *run_id = sql_last_insert_id(s->sql);
+    *run_id = sql_run_returning_id(st, "storing a run");
+    return *run_id > 0 ? 0 : -1;
+}
+
+/* A run's metrics, counters and RSS samples go in statements of up to ROWS_PER_INSERT rows: a
+ * long run has thousands of samples, and a statement per row would make the server's share of
+ * storing a run grow with them. Rows that repeat a key are dropped first (the last metric or
+ * counter of a name, the first sample of a millisecond stay), so no statement meets a
+ * conflict. */
+#define ROWS_PER_INSERT 200
+
+/* Binds row `row` of what insert_rows stores from parameter `param` on. */
+typedef void (*row_binder)(sql_stmt *st, int param, const store_run *r, int row);
+
+/* Stores the rows `rows[0..n)` of r as table_cols (the run's id first, then width columns a
+ * row), binder binding each. 0 or -1. */
+static int insert_rows(store *s, const char *table_cols, int width, const store_run *r,
+                       const int *rows, int n, row_binder binder, int64_t run_id)
+{
+    for (int first = 0; first < n; first += ROWS_PER_INSERT) {
+        int count = n - first < ROWS_PER_INSERT ? n - first : ROWS_PER_INSERT;
+        char sql[128 + ROWS_PER_INSERT * 32];
+        size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s VALUES ", table_cols);
+        for (int i = 0; i < count; i++) {
+            used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(?1", i ? ", " : "");
+            for (int k = 0; k < width; k++)
+                used += (size_t)snprintf(sql + used, sizeof sql - used, ", ?%d", 2 + i * width + k);
+            used += (size_t)snprintf(sql + used, sizeof sql - used, ")");
+        }
+        sql_stmt *st = sql_prepare_cached(s->sql, sql);
+        sql_bind_int64(st, 1, run_id);
+        for (int i = 0; i < count; i++)
+            binder(st, 2 + i * width, r, rows[first + i]);
+        if (sql_run(st, "storing a run") != 0) return -1;
+    }
     return 0;
+}
+
+static void bind_metric(sql_stmt *st, int param, const store_run *r, int row)
+{
+    sql_bind_text(st, param, r->metrics[row].source);
+    sql_bind_text(st, param + 1, r->metrics[row].name);
+    sql_bind_double(st, param + 2, r->metrics[row].value);
+}
+
+static void bind_counter(sql_stmt *st, int param, const store_run *r, int row)
+{
+    sql_bind_text(st, param, r->counters[row].name);
+    sql_bind_double(st, param + 1, r->counters[row].value);
+}
+
+static void bind_sample(sql_stmt *st, int param, const store_run *r, int row)
+{
+    sql_bind_int64(st, param, r->sample_t_ms[row]);
+    sql_bind_int64(st, param + 1, r->sample_rss_kb[row]);
 }
 
 static int insert_details(store *s, const store_run *r, int64_t run_id)
 {
+    int max = r->nmetrics > r->ncounters ? r->nmetrics : r->ncounters;
+    if (r->nsamples > max) max = r->nsamples;
+    int *rows = malloc((size_t)(max > 0 ? max : 1) * sizeof *rows), n = 0, rc = -1;
+    if (!rows) return -1;
     for (int i = 0; i < r->nmetrics; i++) {
-        sql_stmt *st = sql_prepare(s->sql, "INSERT OR REPLACE INTO run_metrics (run_id, source, "
-                                           "name, value) VALUES (?1, ?2, ?3, ?4)");
-        sql_bind_int64(st, 1, run_id);
-        sql_bind_text(st, 2, r->metrics[i].source);
-        sql_bind_text(st, 3, r->metrics[i].name);
-        sql_bind_double(st, 4, r->metrics[i].value);
-        if (sql_run(st, "storing a run") != 0) return -1;
+        int later = 0;
+        for (int j = i + 1; j < r->nmetrics && !later; j++)
+            later = strcmp(r->metrics[i].source, r->metrics[j].source) == 0 &&
+                    strcmp(r->metrics[i].name, r->metrics[j].name) == 0;
+        if (!later) rows[n++] = i;
     }
+    if (insert_rows(s, "run_metrics (run_id, source, name, value)", 3, r, rows, n, bind_metric,
+                    run_id) != 0)
+        goto out;
+    n = 0;
     for (int i = 0; i < r->ncounters; i++) {
-        sql_stmt *st = sql_prepare(s->sql, "INSERT OR REPLACE INTO counters (run_id, name, value) "
-                                           "VALUES (?1, ?2, ?3)");
-        sql_bind_int64(st, 1, run_id);
-        sql_bind_text(st, 2, r->counters[i].name);
-        sql_bind_double(st, 3, r->counters[i].value);
-        if (sql_run(st, "storing a run") != 0) return -1;
+        int later = 0;
+        for (int j = i + 1; j < r->ncounters && !later; j++)
+            later = strcmp(r->counters[i].name, r->counters[j].name) == 0;
+        if (!later) rows[n++] = i;
     }
-    sql_stmt *st = sql_prepare(s->sql, "INSERT OR REPLACE INTO rss_samples (run_id, t_ms, rss_kb) "
-                                       "VALUES (?1, ?2, ?3)");
+    if (insert_rows(s, "counters (run_id, name, value)", 2, r, rows, n, bind_counter, run_id) != 0)
+        goto out;
+    n = 0;
     for (int i = 0; i < r->nsamples; i++) {
-        sql_bind_int64(st, 1, run_id);
-        sql_bind_int64(st, 2, r->sample_t_ms[i]);
-        sql_bind_int64(st, 3, r->sample_rss_kb[i]);
-        if (sql_step(st) != SQL_DONE) {
-            fprintf(stderr, "hakbench: storing RSS samples: %s\n", sql_stmt_error(st));
-            sql_finalize(st);
-            return -1;
-        }
-        sql_reset(st);
+        int seen = 0;
+        for (int j = n - 1; j >= 0 && !seen && r->sample_t_ms[rows[j]] >= r->sample_t_ms[i]; j--)
+            seen = r->sample_t_ms[rows[j]] == r->sample_t_ms[i];
+        if (!seen) rows[n++] = i;
     }
+    rc = insert_rows(s, "rss_samples (run_id, t_ms, rss_kb)", 2, r, rows, n, bind_sample, run_id);
+out:
+    free(rows);
+    return rc;
+}
+
+/* 1 when the session already has the run (a COMMIT that reached the server before the
+ * connection broke), 0 when not, -1 on an error. */
+static int run_stored(store *s, const store_run *r)
+{
+    sql_stmt *st = sql_prepare(s->sql, "SELECT 1 FROM runs WHERE session_id = ?1 AND seq = ?2");
+    sql_bind_int64(st, 1, r->session_id);
+    sql_bind_int64(st, 2, r->seq);
+    int rc = sql_step(st);
     sql_finalize(st);
+    return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
+}
+
+static int insert_run(store *s, void *arg, int attempt)
+{
+    const store_run *r = arg;
+    int64_t run_id;
+    if (attempt > 0) {
+        int stored = run_stored(s, r);
+        if (stored != 0) return stored < 0 ? -1 : 0;
+    }
+    if (insert_run_row(s, r, &run_id) != 0 || insert_details(s, r, run_id) != 0) return -1;
     return 0;
 }
 
 int store_run_insert(store *s, const store_run *r)
 {
-    if (sql_begin_write(s->sql, "storing a run") != 0) return -1;
-    int64_t run_id;
-    if (insert_run_row(s, r, &run_id) != 0 || insert_details(s, r, run_id) != 0 ||
-        sql_commit(s->sql, "storing a run") != 0) {
-        sql_rollback(s->sql);
-        return -1;
-    }
-    return 0;
+    return store_transaction(s, "storing a run", insert_run, (void *)r);
 }
 
 int store_count_measured(store *s, int64_t session)

@@ -1,47 +1,23 @@
 /* The sessions table and the questions about it (see sessions.h). */
 #include "store/sessions.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "store/internal.h"
 #include "util/clock.h"
 
-/* A random (version 4) uuid: sessions travel between databases by it (hakbench merge). */
-static void make_uuid(char out[37])
-{
-    unsigned char b[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-        /* No /dev/urandom: time, pid and clock, mixed, are unique enough on one machine. */
-        uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)clock();
-        for (int i = 0; i < 16; i++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            b[i] = (unsigned char)(x >> 56);
-        }
-    }
-    if (fd >= 0) close(fd);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
-}
-
 int64_t store_session_create(store *s, const store_new_session *n, char uuid[37])
 {
     char id[37], now[32];
-    make_uuid(id);
+    store_make_uuid(id);
     clock_utc_iso(now, sizeof now);
     sql_stmt *st = sql_prepare(s->sql, "INSERT INTO sessions (uuid, kind, machine_id, started_at, "
                                        "command, seed, quick, metric, note, hakbench_revision, "
                                        "procedure_version, looks, runs_per_look, alpha, delta, "
                                        "holm_family) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                       "?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+                                       "?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING id");
     sql_bind_text(st, 1, id);
     sql_bind_text(st, 2, n->kind);
     sql_bind_int64(st, 3, n->machine_id);
@@ -58,9 +34,9 @@ int64_t store_session_create(store *s, const store_new_session *n, char uuid[37]
     sql_bind_double(st, 14, n->alpha > 0 ? n->alpha : 0.05);
     sql_bind_double(st, 15, n->delta > 0 ? n->delta : 0.02);
     sql_bind_int64(st, 16, n->holm_family > 1 ? n->holm_family : 1);
-    if (sql_run(st, "creating the session") != 0) return -1;
-    if (uuid) memcpy(uuid, id, sizeof id);
-    return sql_last_insert_id(s->sql);
+    int64_t session = sql_run_returning_id(st, "creating the session");
+    if (session > 0 && uuid) memcpy(uuid, id, sizeof id);
+    return session;
 }
 
 int store_session_add_variant(store *s, int64_t session, int position, const char *spec,
@@ -167,9 +143,9 @@ int store_session_list(store *s, store_session_line **out)
         s->sql,
         "SELECT s.id, s.kind, s.started_at, COALESCE(s.finished_at, ''), s.command,"
         " COALESCE((SELECT group_concat(spec, ',') FROM (SELECT spec FROM session_variants v"
-        "   WHERE v.session_id = s.id ORDER BY v.position)), ''),"
+        "   WHERE v.session_id = s.id ORDER BY v.position) AS x), ''),"
         " COALESCE((SELECT group_concat(workload, ',') FROM (SELECT workload FROM runs r"
-        "   WHERE r.session_id = s.id GROUP BY workload ORDER BY MIN(seq))), ''),"
+        "   WHERE r.session_id = s.id GROUP BY workload ORDER BY MIN(seq)) AS x), ''),"
         " (SELECT count(*) FROM runs r WHERE r.session_id = s.id AND r.purpose = 'measure'),"
         " (SELECT count(*) FROM runs r WHERE r.session_id = s.id AND r.purpose = 'measure'"
         "   AND r.status <> 'ok')"

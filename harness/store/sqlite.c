@@ -1,10 +1,11 @@
-/* The SQLite side of store/sql.h: the only file of the harness that calls sqlite3_*.
+/* The SQLite engine of store/sql.h (sql_engine.h): the only file of the harness that calls
+ * sqlite3_*. A location is a file path.
  *
  * Opening: the order of checks matters. We look at the file before SQLite writes anything (a
  * foreign file must never be touched), then at its schema version, and only then create or
  * migrate inside one IMMEDIATE transaction so a second harness opening the same new file waits
  * instead of racing. */
-#include "store/sql.h"
+#include "store/sql_engine.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -18,14 +19,24 @@
 /* Two harnesses writing at once: the second waits this long for the first's transaction. */
 #define BUSY_TIMEOUT_MS 60000
 
-struct sql_conn {
+typedef struct {
+    sql_conn base;
     sqlite3 *db;
-};
+} lite_conn;
 
-/* sqlite3_stmt is the statement; the seam's type is only a name for it. */
+typedef struct {
+    sql_stmt base;
+    sqlite3_stmt *st;
+} lite_stmt;
+
+static sqlite3 *db_of(sql_conn *c)
+{
+    return ((lite_conn *)c)->db;
+}
+
 static sqlite3_stmt *raw(sql_stmt *st)
 {
-    return (sqlite3_stmt *)st;
+    return ((lite_stmt *)st)->st;
 }
 
 static int query_int(sqlite3 *db, const char *sql, long long *out)
@@ -175,19 +186,19 @@ static int migrate(sqlite3 *db, const char *path, int known, const char *const *
 
 static sql_conn *wrap(sqlite3 *db)
 {
-    sql_conn *c = malloc(sizeof *c);
+    lite_conn *c = malloc(sizeof *c);
     if (!c) {
         sqlite3_close(db);
         return NULL;
     }
+    c->base = (sql_conn){.engine = &sql_sqlite_engine};
     c->db = db;
-    return c;
+    return &c->base;
 }
 
-sql_conn *sql_open(const char *path, int known, const char *const *migrations,
-                   const char *const *required, char *err, size_t errlen)
+static sql_conn *lite_open(const char *path, int known, const char *const *migrations,
+                           const char *const *required, char *err, size_t errlen)
 {
-    err[0] = '\0';
     if (check_file(path, err, errlen) != 0) return NULL;
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -248,7 +259,7 @@ fail:
     return NULL;
 }
 
-sql_conn *sql_open_readonly(const char *path, char *err, size_t errlen)
+static sql_conn *lite_open_readonly(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -256,91 +267,104 @@ sql_conn *sql_open_readonly(const char *path, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     return wrap(db);
 }
 
-void sql_close(sql_conn *c)
+static void lite_close(sql_conn *c)
 {
-    if (!c) return;
-    sqlite3_close(c->db);
+    sqlite3_close(db_of(c));
     free(c);
 }
 
-long long sql_schema_version(sql_conn *c)
+static long long lite_schema_version(sql_conn *c)
 {
     long long v;
-    return query_int(c->db, "PRAGMA user_version", &v) == 0 ? v : -1;
+    return query_int(db_of(c), "PRAGMA user_version", &v) == 0 ? v : -1;
 }
 
-int sql_has_table(sql_conn *c, const char *name)
+static int lite_has_table(sql_conn *c, const char *name)
 {
-    return table_exists(c->db, name);
+    return table_exists(db_of(c), name);
 }
 
-int sql_exec(sql_conn *c, const char *sql, const char *context)
+static int lite_exec(sql_conn *c, const char *sql, const char *context)
 {
     char *msg = NULL;
-    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "hakbench: %s: %s\n", context, msg ? msg : sqlite3_errmsg(c->db));
+    if (sqlite3_exec(db_of(c), sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "hakbench: %s: %s\n", context, msg ? msg : sqlite3_errmsg(db_of(c)));
         sqlite3_free(msg);
         return -1;
     }
     return 0;
 }
 
-int sql_begin_write(sql_conn *c, const char *context)
+static int lite_begin_write(sql_conn *c, const char *context)
 {
-    return sql_exec(c, "BEGIN IMMEDIATE", context);
+    return lite_exec(c, "BEGIN IMMEDIATE", context);
 }
 
-int sql_commit(sql_conn *c, const char *context)
+/* A deferred transaction takes its snapshot at the first read and keeps it (WAL). */
+static int lite_begin_read(sql_conn *c, const char *context)
 {
-    return sql_exec(c, "COMMIT", context);
+    return lite_exec(c, "BEGIN", context);
 }
 
-void sql_rollback(sql_conn *c)
+static int lite_commit(sql_conn *c, const char *context)
 {
-    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return lite_exec(c, "COMMIT", context);
 }
 
-int sql_attach(sql_conn *c, const char *path, const char *alias)
+static void lite_rollback(sql_conn *c)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "ATTACH DATABASE ?1 AS %s", alias);
-    sql_stmt *st = sql_prepare(c, sql);
-    sql_bind_text(st, 1, path);
-    return sql_run(st, "attaching a database");
+    sqlite3_exec(db_of(c), "ROLLBACK", NULL, NULL, NULL);
 }
 
-void sql_detach(sql_conn *c, const char *alias)
+static int lite_connection_lost(sql_conn *c)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "DETACH DATABASE %s", alias);
-    sql_exec(c, sql, "detaching a database");
+    (void)c;
+    return 0;
 }
 
-sql_stmt *sql_prepare(sql_conn *c, const char *sql)
+static const char *lite_error(sql_conn *c)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    return sqlite3_errmsg(db_of(c));
+}
+
+/* PostgreSQL's row locks for a queue claim: here the write transaction (or the single
+ * statement) already holds the whole file, so the clause goes. */
+static const char SKIP_LOCKED[] = " FOR UPDATE SKIP LOCKED";
+
+static sql_stmt *lite_prepare(sql_conn *c, const char *sql)
+{
+    char *copy = NULL;
+    const char *skip = strstr(sql, SKIP_LOCKED);
+    if (skip && (copy = strdup(sql))) {
+        size_t at = (size_t)(skip - sql), n = sizeof SKIP_LOCKED - 1;
+        memmove(copy + at, copy + at + n, strlen(copy + at + n) + 1);
+    }
+    lite_stmt *st = malloc(sizeof *st);
+    if (!st || sqlite3_prepare_v2(db_of(c), copy ? copy : sql, -1, &st->st, NULL) != SQLITE_OK) {
         fprintf(stderr, "hakbench: internal error preparing \"%s\": %s\n", sql,
-                sqlite3_errmsg(c->db));
+                st ? sqlite3_errmsg(db_of(c)) : "out of memory");
         exit(2);
     }
-    return (sql_stmt *)st;
+    free(copy);
+    st->base = (sql_stmt){.engine = &sql_sqlite_engine};
+    return &st->base;
 }
 
-void sql_bind_int64(sql_stmt *st, int i, int64_t v)
+static void lite_bind_int64(sql_stmt *st, int i, int64_t v)
 {
     sqlite3_bind_int64(raw(st), i, v);
 }
 
-void sql_bind_double(sql_stmt *st, int i, double v)
+static void lite_bind_double(sql_stmt *st, int i, double v)
 {
     sqlite3_bind_double(raw(st), i, v);
 }
 
-void sql_bind_text(sql_stmt *st, int i, const char *s)
+static void lite_bind_text(sql_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(raw(st), i, s, -1, SQLITE_TRANSIENT);
@@ -348,46 +372,44 @@ void sql_bind_text(sql_stmt *st, int i, const char *s)
         sqlite3_bind_null(raw(st), i);
 }
 
-void sql_bind_null(sql_stmt *st, int i)
+static void lite_bind_null(sql_stmt *st, int i)
 {
     sqlite3_bind_null(raw(st), i);
 }
 
-int sql_step(sql_stmt *st)
+static int lite_step(sql_stmt *st)
 {
     int rc = sqlite3_step(raw(st));
     return rc == SQLITE_ROW ? SQL_ROW : rc == SQLITE_DONE ? SQL_DONE : SQL_ERROR;
 }
 
-int sql_run(sql_stmt *st, const char *context)
-{
-    int rc = sql_step(st);
-    if (rc == SQL_ERROR) fprintf(stderr, "hakbench: %s: %s\n", context, sql_stmt_error(st));
-    sql_finalize(st);
-    return rc == SQL_ERROR ? -1 : 0;
-}
-
-void sql_reset(sql_stmt *st)
+static void lite_reset(sql_stmt *st)
 {
     sqlite3_reset(raw(st));
 }
 
-void sql_finalize(sql_stmt *st)
+static void lite_clear_bindings(sql_stmt *st)
 {
-    sqlite3_finalize(raw(st));
+    sqlite3_clear_bindings(raw(st));
 }
 
-int sql_column_count(sql_stmt *st)
+static void lite_finalize(sql_stmt *st)
+{
+    sqlite3_finalize(raw(st));
+    free(st);
+}
+
+static int lite_column_count(sql_stmt *st)
 {
     return sqlite3_column_count(raw(st));
 }
 
-const char *sql_column_name(sql_stmt *st, int col)
+static const char *lite_column_name(sql_stmt *st, int col)
 {
     return sqlite3_column_name(raw(st), col);
 }
 
-sql_type sql_column_type(sql_stmt *st, int col)
+static sql_type lite_column_type(sql_stmt *st, int col)
 {
     switch (sqlite3_column_type(raw(st), col)) {
     case SQLITE_INTEGER:
@@ -401,43 +423,54 @@ sql_type sql_column_type(sql_stmt *st, int col)
     }
 }
 
-int sql_is_null(sql_stmt *st, int col)
-{
-    return sqlite3_column_type(raw(st), col) == SQLITE_NULL;
-}
-
-int64_t sql_int64(sql_stmt *st, int col)
+static int64_t lite_column_int64(sql_stmt *st, int col)
 {
     return sqlite3_column_int64(raw(st), col);
 }
 
-double sql_double(sql_stmt *st, int col)
+static double lite_column_double(sql_stmt *st, int col)
 {
     return sqlite3_column_double(raw(st), col);
 }
 
-const char *sql_text(sql_stmt *st, int col)
+static const char *lite_column_text(sql_stmt *st, int col)
 {
     const unsigned char *s = sqlite3_column_text(raw(st), col);
     return s ? (const char *)s : "";
 }
 
-void sql_text_copy(sql_stmt *st, int col, char *dst, size_t len)
-{
-    snprintf(dst, len, "%s", sql_text(st, col));
-}
-
-int64_t sql_last_insert_id(sql_conn *c)
-{
-    return sqlite3_last_insert_rowid(c->db);
-}
-
-const char *sql_error(sql_conn *c)
-{
-    return sqlite3_errmsg(c->db);
-}
-
-const char *sql_stmt_error(sql_stmt *st)
+static const char *lite_stmt_error(sql_stmt *st)
 {
     return sqlite3_errmsg(sqlite3_db_handle(raw(st)));
 }
+
+const sql_engine sql_sqlite_engine = {
+    .open = lite_open,
+    .open_readonly = lite_open_readonly,
+    .close = lite_close,
+    .schema_version = lite_schema_version,
+    .has_table = lite_has_table,
+    .exec = lite_exec,
+    .begin_write = lite_begin_write,
+    .begin_read = lite_begin_read,
+    .commit = lite_commit,
+    .rollback = lite_rollback,
+    .connection_lost = lite_connection_lost,
+    .error = lite_error,
+    .prepare = lite_prepare,
+    .bind_int64 = lite_bind_int64,
+    .bind_double = lite_bind_double,
+    .bind_text = lite_bind_text,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .reset = lite_reset,
+    .clear_bindings = lite_clear_bindings,
+    .finalize = lite_finalize,
+    .column_count = lite_column_count,
+    .column_name = lite_column_name,
+    .column_type = lite_column_type,
+    .column_int64 = lite_column_int64,
+    .column_double = lite_column_double,
+    .column_text = lite_column_text,
+    .stmt_error = lite_stmt_error,
+};

@@ -51,6 +51,9 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "grow") == 0) {
         grow(atol(arg), 20);
         result("");
+    } else if (strcmp(mode, "sleep") == 0) {
+        sleep_ms(atol(arg));
+        result("");
     } else if (strcmp(mode, "hang") == 0) {
         for (;;)
             pause();

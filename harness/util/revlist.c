@@ -60,6 +60,29 @@ int revlist_resolve(const char *rev, char sha[41])
     return 0;
 }
 
+int revlist_is_sha(const char *s)
+{
+    return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
+}
+
+#define FILE_AT_MAX (1 << 20)
+
+char *revlist_file_at(const char *sha, const char *path)
+{
+    if (!revlist_is_sha(sha)) return NULL;
+    char spec[PATH_MAX + 48];
+    snprintf(spec, sizeof spec, "%s:%s", sha, path);
+    char *argv[] = {"git", "cat-file", "blob", spec, NULL};
+    char *out = malloc(FILE_AT_MAX);
+    if (!out) return NULL;
+    /* stdout and stderr come together: git says nothing on stderr when the file is there */
+    if (subprocess_run(argv, NULL, out, FILE_AT_MAX, 0) != 0 || strlen(out) >= FILE_AT_MAX - 1) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 int revlist_is_ancestor(const char *ancestor, const char *descendant)
 {
     char *argv[] = {"git", "merge-base", "--is-ancestor", (char *)ancestor, (char *)descendant,

@@ -1,6 +1,7 @@
 /* The git questions bisect and nightly ask of the repository they run in: where its top level
- * is, which commit a revision names, the first-parent commits between two revisions, and a
- * commit's subject, author, date and diffstat. Runs git through subprocess.h (no shell). */
+ * is, which commit a revision names, a file as a commit has it, the first-parent commits
+ * between two revisions, and a commit's subject, author, date and diffstat. Runs git through
+ * subprocess.h (no shell). */
 #ifndef HAKBENCH_REVLIST_H
 #define HAKBENCH_REVLIST_H
 
@@ -27,6 +28,13 @@ int revlist_enter_toplevel(const char *cmd, const char *const *paths, char (*abs
 /* The full sha of the commit rev names ("HEAD~3", a tag, a short sha). 0, or -1 when it names
  * no commit. */
 int revlist_resolve(const char *rev, char sha[41]);
+
+/* 1 when s is a full commit sha (40 lowercase hex digits). */
+int revlist_is_sha(const char *s);
+
+/* The content of path in the commit `sha` (a full sha) names, as git stores it (git cat-file
+ * blob SHA:PATH), malloc'ed; NULL when there is no such file (or it exceeds 1 MiB). */
+char *revlist_file_at(const char *sha, const char *path);
 
 /* 1 when ancestor is an ancestor of (or equal to) descendant, 0 when not, -1 on a git error. */
 int revlist_is_ancestor(const char *ancestor, const char *descendant);

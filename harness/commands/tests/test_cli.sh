@@ -12,7 +12,7 @@ expect_fail() { expect_exit 2 "$@"; }
 help_ok() { $HAKBENCH "$@" >"$tmp/help" 2>&1 && grep -q "usage" "$tmp/help"; }
 check "--help exits 0" help_ok --help
 cp "$tmp/help" "$tmp/help.list"
-for cmd in run compare calibrate export report bisect nightly merge build variants sessions site; do
+for cmd in run compare calibrate export report bisect nightly merge enqueue worker jobs build variants sessions site; do
   check "--help lists $cmd" grep -q "^  $cmd " "$tmp/help.list"
   check "$cmd --help" help_ok "$cmd" --help
 done
@@ -33,7 +33,7 @@ accepts_listed_options() {
   done
   return $bad
 }
-for cmd in run compare calibrate export report bisect nightly merge build variants sessions site; do
+for cmd in run compare calibrate export report bisect nightly merge enqueue worker jobs build variants sessions site; do
   check "$cmd accepts every option its --help lists" accepts_listed_options "$cmd"
 done
 

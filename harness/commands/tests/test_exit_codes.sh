@@ -65,6 +65,18 @@ exits 2 "site of a missing database" site --out "$tmp/site" --db "$tmp/none.db"
 exits 0 "variants" variants "${conf[@]}"
 exits 2 "variants with an unexpected argument" variants extra
 
+# enqueue, worker, jobs, on a file (on a server: run/tests/test_worker.sh)
+q=$tmp/queue.db
+exits 0 "enqueue" enqueue --variants sysa --workloads fake --runs 1 "${conf[@]}" --db "$q"
+exits 2 "enqueue of an unknown workload" enqueue --variants sysa --workloads nosuch "${conf[@]}" --db "$q"
+exits 0 "worker: a job done" worker --once --poll 1 "${conf[@]}" --db "$q" --lock "$tmp/lock"
+exits 0 "worker: nothing to do" worker --once --poll 1 "${conf[@]}" --db "$q" --lock "$tmp/lock"
+exits 0 "enqueue of a job that will fail" enqueue --variants sysa --workloads fake --runs 1 "${conf[@]}" --db "$q"
+exits 1 "worker: a job failed (its workload is not in the worker's conf)" worker --once --poll 1 --db "$q" --lock "$tmp/lock"
+exits 2 "worker: --once and --drain" worker --once --drain --db "$q"
+exits 0 "jobs" jobs --db "$q"
+exits 2 "jobs of a missing database" jobs --db "$tmp/none.db"
+
 # build: 1 is the answer "it does not build"
 exits 0 "build of the system allocator" build sysa --variants-conf "$tmp/variants.conf" --db "$db" -q
 exits 1 "build of a variant that does not compile" build broken --variants-conf "$tmp/variants.conf" --db "$db" -q
