@@ -44,12 +44,15 @@ static const char report_usage[] =
 
 int cmd_report(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"session", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-        {"db", required_argument, NULL, 'd'},      {"a", required_argument, NULL, 'a'},
-        {"b", required_argument, NULL, 'b'},       {"peers", no_argument, NULL, 'p'},
-        {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"session", required_argument, NULL, 's'},
+                                            {"out", required_argument, NULL, 'o'},
+                                            {"db", required_argument, NULL, 'd'},
+                                            {"a", required_argument, NULL, 'a'},
+                                            {"b", required_argument, NULL, 'b'},
+                                            {"peers", no_argument, NULL, 'p'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *db_path = store_default_location(), *out = NULL, *a = NULL, *b = NULL;
     int64_t session = 0;
     int peers = 0, github = 0, c;
@@ -118,7 +121,8 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "hakbench report: cannot create the folder of %s: %s\n", out,
                 strerror(errno));
     } else {
-        report_options o = {.out_path = out, .db_path = cli_db_shown(db_path), .peers = peers, .github = github};
+        report_options o = {
+            .out_path = out, .db_path = cli_db_shown(db_path), .peers = peers, .github = github};
         if ((github ? report_write_github(&r, &o, err, sizeof err)
                     : report_write_markdown(&r, &o, err, sizeof err)) != 0) {
             fprintf(stderr, "hakbench report: %s\n", err);

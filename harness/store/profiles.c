@@ -19,8 +19,9 @@ static int insert_profile(store *s, const store_new_profile *p)
     double total = 0;
     for (int i = 0; i < p->nstacks; i++)
         total += p->stacks[i].value;
-    st = sql_prepare(s->sql, "INSERT INTO profiles (session_id, variant, workload, tool, args, "
-                             "status, ops, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    st = sql_prepare(s->sql,
+                     "INSERT INTO profiles (session_id, variant, workload, tool, args, "
+                     "status, ops, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
     sql_bind_int64(st, 1, p->session_id);
     sql_bind_text(st, 2, p->variant);
     sql_bind_text(st, 3, p->workload);
@@ -29,8 +30,8 @@ static int insert_profile(store *s, const store_new_profile *p)
     sql_bind_text(st, 6, p->status);
     if (p->ops > 0) sql_bind_double(st, 7, p->ops);
     sql_bind_double(st, 8, total);
-    if (sql_run(st, "storing a profile") != 0) return -1;
-    int64_t id = sql_last_insert_id(s->sql);
+    int64_t id = sql_run_returning_id(st, "storing a profile");
+    if (id <= 0) return -1;
     st = sql_prepare(s->sql, "INSERT INTO profile_stacks (profile_id, stack, value) VALUES (?1, "
                              "?2, ?3) ON CONFLICT (profile_id, stack) DO UPDATE SET value = "
                              "profile_stacks.value + excluded.value");
