@@ -76,3 +76,8 @@ void hak_os_decommit(void *p, size_t size)
     HAK_GSTAT_ADD(madvise_calls, 1);
     madvise(p, size, MADV_DONTNEED);
 }
+
+bool hak_os_guard(void *p, size_t size)
+{
+    return mprotect(p, size, PROT_NONE) == 0;
+}

@@ -1,4 +1,4 @@
-/* os.h: the only door to the kernel's memory calls (mmap, munmap, madvise).
+/* os.h: the only door to the kernel's memory calls (mmap, munmap, madvise, mprotect).
  * Owns the mapping counters (mmap_calls, munmap_calls, madvise_calls, bytes_mapped,
  * peak_bytes_mapped). Calls only the kernel. Every function returns NULL / false on failure
  * and never aborts: callers turn failure into NULL + ENOMEM. */
@@ -21,5 +21,8 @@ void hak_os_unmap(void *p, size_t size);
 bool hak_os_move(void *from, size_t size, void *dst);
 /* Gives the pages back to the kernel; the range stays mapped and reads back as zeros. */
 void hak_os_decommit(void *p, size_t size);
+/* Makes the pages inaccessible (guard pages: an access faults); false when the kernel refuses
+ * (each guard splits a mapping, and mappings per process are limited: vm.max_map_count). */
+bool hak_os_guard(void *p, size_t size);
 
 #endif

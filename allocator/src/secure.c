@@ -1,0 +1,141 @@
+/* secure.c: the process keys and the out-of-line checks of the hardened build (see secure.h). */
+#include "secure.h"
+#include "superslab.h"
+
+void hak_fatal_double_free(const void *p)
+{
+    hak_fatal_ptr("free()", "double free of", p);
+}
+
+#if HAKMEM_SECURE
+#include <sys/random.h>
+#include <time.h>
+
+uintptr_t hak_secure_key, hak_secure_tag_key;
+static __thread uint64_t shuffle_state;
+/* ceil(2^40 / block size) per class: offset / size by a multiply, exact for offsets < 2^27. */
+static uint64_t class_recip[HAK_NCLASS];
+#define RECIP_SHIFT 40
+
+/* A 64-bit mix (splitmix64's finaliser): keys from a weak seed, the shuffle's seed. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9u;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+void hak_secure_init(void)
+{
+    uint64_t k[2];
+    if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
+        /* No entropy from the kernel (seccomp, very old kernel): the clock and the addresses
+         * ASLR chose, which still differ from run to run. */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        k[0] = mix64((uint64_t)ts.tv_nsec ^ (uint64_t)(uintptr_t)&ts);
+        k[1] = mix64(k[0] ^ (uint64_t)(uintptr_t)&hak_secure_key);
+    }
+    hak_secure_key = (uintptr_t)k[0];
+    hak_secure_tag_key = (uintptr_t)k[1] | 1; /* never 0: a zeroed word is not a tag */
+    for (unsigned c = 0; c < HAK_NCLASS; c++)
+        class_recip[c] = (((uint64_t)1 << RECIP_SHIFT) + hak_class_size[c] - 1) / hak_class_size[c];
+}
+
+/* The block size when p (inside a SuperSlab) is the start of a block of a live slab, else 0. */
+static size_t block_size_at(const void *p)
+{
+    uintptr_t meta = hak_ss_meta_of(p);
+    if (!meta) return 0;
+    const hak_slab *s = hak_slab_of(p);
+    const uint8_t *u = p;
+    unsigned cls = (unsigned)(meta & HAK_SLAB_META_CLS);
+    uint64_t off = (uint64_t)(u - s->start), size = hak_class_size[cls];
+    if (u < s->start || u >= s->end || (off * class_recip[cls] >> RECIP_SHIFT) * size != off)
+        return 0;
+    return size;
+}
+
+void hak_secure_bad_link(const void *slot)
+{
+    hak_fatal_ptr("heap", "corrupted free-list link in block", slot);
+}
+
+/* The tag a free block carries in its second word, and its canary byte and size mask. */
+HAK_INLINE uintptr_t free_tag(const void *p)
+{
+    return hak_secure_tag_key ^ (uintptr_t)p;
+}
+/* One multiply: its top bits depend on every bit of key ^ p, and the key is secret. */
+HAK_INLINE uint64_t canary_hash(const void *p)
+{
+    return (hak_secure_key ^ (uintptr_t)p) * 0x9e3779b97f4a7c15u;
+}
+
+/* The end of the block: [size] the canary byte, [bsize - 2, bsize) bsize - size, masked. */
+void hak_secure_resize(void *p, size_t size, size_t bsize)
+{
+    uint64_t h = canary_hash(p);
+    uint8_t *u = p;
+    uint16_t delta = (uint16_t)(bsize - size) ^ (uint16_t)(h >> 40);
+    u[size] = (uint8_t)(h >> 56);
+    memcpy(u + bsize - 2, &delta, sizeof delta);
+}
+
+void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
+{
+    ((uintptr_t *)p)[1] = 0;
+    hak_secure_resize(p, size, bsize);
+}
+
+static HAK_NOINLINE void fatal_overflow(const char *what, const void *p)
+{
+    hak_fatal_ptr(what, "buffer overflow past the end of block", p);
+}
+
+/* The requested size, from the block's end (h: canary_hash(p)). */
+HAK_INLINE size_t requested_size(const void *p, size_t bsize, uint64_t h, const char *what)
+{
+    uint16_t delta;
+    memcpy(&delta, (const uint8_t *)p + bsize - 2, sizeof delta);
+    delta ^= (uint16_t)(h >> 40);
+    if (HAK_UNLIKELY(delta < HAK_SECURE_SLACK || delta > bsize)) fatal_overflow(what, p);
+    return bsize - delta;
+}
+
+size_t hak_secure_usable(const void *p, size_t bsize, const char *what)
+{
+    return requested_size(p, bsize, canary_hash(p), what);
+}
+
+void hak_secure_on_free(void *p)
+{
+    size_t bsize = block_size_at(p);
+    if (HAK_UNLIKELY(!bsize)) hak_fatal_ptr("free()", "invalid pointer", p);
+    uintptr_t *w = p;
+    if (HAK_UNLIKELY(w[1] == free_tag(p))) hak_fatal_double_free(p);
+    uint64_t h = canary_hash(p);
+    size_t size = requested_size(p, bsize, h, "free()");
+    if (HAK_UNLIKELY(((const uint8_t *)p)[size] != (uint8_t)(h >> 56))) fatal_overflow("free()", p);
+    w[1] = free_tag(p);
+    if (size > 2 * sizeof(uintptr_t)) memset(w + 2, HAK_SECURE_FILL, size - 2 * sizeof(uintptr_t));
+}
+
+void hak_secure_shuffle(uint8_t *idx, unsigned m)
+{
+    uint64_t x = shuffle_state;
+    if (HAK_UNLIKELY(!x)) x = mix64(hak_secure_key ^ (uintptr_t)&shuffle_state) | 1;
+    for (unsigned i = 0; i < m; i++)
+        idx[i] = (uint8_t)i;
+    for (unsigned i = m; i > 1; i--) { /* Fisher-Yates with xorshift64 */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned j = (unsigned)((x >> 32) * i >> 32);
+        uint8_t t = idx[i - 1];
+        idx[i - 1] = idx[j];
+        idx[j] = t;
+    }
+    shuffle_state = x;
+}
+#endif

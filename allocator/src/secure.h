@@ -1,0 +1,128 @@
+/* secure.h: the checks on small blocks (tiny and mid classes): the nearly free ones every build
+ * makes, and the mitigations of the hardened build (HAKMEM_SECURE=1), each one a helper here so
+ * the allocator calls them at a few places and they compile to nothing when HAKMEM_SECURE=0.
+ * What each one stops and what it costs: allocator/README.md, "Hardening".
+ * Owns the process keys and the checks themselves. Calls segmap.h (is a link in a SuperSlab)
+ * and superslab.h (secure.c: is an address a block of a live slab); slab.h calls it for every list
+ * link, tcache.c and front.h on every push, alloc.c for every small malloc and free, slab.c for
+ * fresh blocks; superslab.c makes the guard pages (os.h).
+ *
+ *   every build    a block freed twice in a row is the head of the list it goes onto: abort
+ *   HAKMEM_SECURE  free-list links encoded with a per-process key and checked when followed;
+ *                  a freed tag (double frees while the block is free); a block-start check on
+ *                  free (interior pointers); a canary byte right after the requested size and
+ *                  the size itself at the block end (overflows, checked on free); freed bytes
+ *                  filled; fresh slab memory handed out in a random order; a guard page at
+ *                  the end of every slab */
+#ifndef HAKMEM_SECURE_H
+#define HAKMEM_SECURE_H
+
+#include "segmap.h"
+#include <string.h>
+
+#ifndef HAKMEM_SECURE
+#error "build the allocator through the Makefile: allocator/defaults.mk defines HAKMEM_SECURE"
+#endif
+
+/* "hakmem: free(): double free of 0x...". */
+__attribute__((noreturn, cold)) void hak_fatal_double_free(const void *p);
+
+/* Every build: p is being pushed onto a list whose head is head. Freeing the block that was
+ * freed last is the commonest double free, and the compare costs two instructions. */
+HAK_INLINE void hak_check_not_head(const void *p, const void *head)
+{
+    if (HAK_UNLIKELY(p == head)) hak_fatal_double_free(p);
+}
+
+#if HAKMEM_SECURE
+/* Bytes a small request needs beyond its size: the canary byte and the 16-bit size field. */
+#define HAK_SECURE_SLACK ((size_t)3)
+/* The last page of every slab is PROT_NONE. */
+#define HAK_SECURE_GUARD HAK_PAGE
+/* Fresh blocks are shuffled in groups of at most this many. */
+#define HAK_SECURE_SHUFFLE_MAX 64u
+#define HAK_SECURE_FILL 0xdf
+
+/* Random at init (getrandom): key encodes list links, tag_key marks free blocks. */
+extern uintptr_t hak_secure_key, hak_secure_tag_key;
+void hak_secure_init(void);
+
+/* A link is stored as next ^ key ^ (the address it is stored at): a value written through a
+ * dangling pointer decodes to garbage, and a link copied from another block decodes wrong. */
+HAK_INLINE void hak_secure_set_link(void *slot, void *next)
+{
+    *(uintptr_t *)slot = (uintptr_t)next ^ hak_secure_key ^ (uintptr_t)slot;
+}
+/* "hakmem: heap: corrupted free-list link in block 0x<slot>". */
+__attribute__((noreturn, cold)) void hak_secure_bad_link(const void *slot);
+/* A decoded link must be NULL or a 16-byte aligned address in a SuperSlab. A value the key did
+ * not encode decodes to a random word, which passes with a chance of about 2^-21 (the address
+ * map covers 2^47 bytes, SuperSlabs a small part of it): the key makes the check strong, so it
+ * can stay this cheap (free() checks blocks fully). */
+HAK_INLINE void *hak_secure_link(const void *slot)
+{
+    void *next = (void *)(*(const uintptr_t *)slot ^ hak_secure_key ^ (uintptr_t)slot);
+    if (HAK_UNLIKELY(next &&
+                     (((uintptr_t)next & 15) || hak_segmap_kind(next) != HAK_SEG_SUPERSLAB)))
+        hak_secure_bad_link(slot);
+    return next;
+}
+
+/* The size a request of size bytes takes from the classes (sizes above them: unchanged). */
+HAK_INLINE size_t hak_secure_need(size_t size)
+{
+    return size > ((size_t)8 << 10) ? size : size + HAK_SECURE_SLACK;
+}
+/* p, a block of bsize bytes, goes to the user for size bytes: its tag is cleared, the canary
+ * and the size written after size. */
+void hak_secure_on_alloc(void *p, size_t size, size_t bsize);
+/* The block keeps its place for a new size (realloc in place): canary and size rewritten. */
+void hak_secure_resize(void *p, size_t size, size_t bsize);
+/* The size the block was requested for (aborts naming p when its end was overwritten). */
+size_t hak_secure_usable(const void *p, size_t bsize, const char *what);
+/* p is being freed: aborts naming p unless it is a live block's start, not tagged free and
+ * with its canary intact; then tags it free and fills its bytes. */
+void hak_secure_on_free(void *p);
+/* idx[0..m) := a random permutation of 0..m-1 (m <= HAK_SECURE_SHUFFLE_MAX). */
+void hak_secure_shuffle(uint8_t *idx, unsigned m);
+#else
+#define HAK_SECURE_SLACK ((size_t)0)
+#define HAK_SECURE_GUARD ((size_t)0)
+#define HAK_SECURE_SHUFFLE_MAX 0u
+HAK_INLINE void hak_secure_init(void) {}
+HAK_INLINE void hak_secure_set_link(void *slot, void *next)
+{
+    *(void **)slot = next;
+}
+HAK_INLINE void *hak_secure_link(const void *slot)
+{
+    return *(void *const *)slot;
+}
+HAK_INLINE size_t hak_secure_need(size_t size)
+{
+    return size;
+}
+HAK_INLINE void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
+{
+    (void)p, (void)size, (void)bsize;
+}
+HAK_INLINE void hak_secure_resize(void *p, size_t size, size_t bsize)
+{
+    (void)p, (void)size, (void)bsize;
+}
+HAK_INLINE size_t hak_secure_usable(const void *p, size_t bsize, const char *what)
+{
+    (void)p, (void)what;
+    return bsize;
+}
+HAK_INLINE void hak_secure_on_free(void *p)
+{
+    (void)p;
+}
+HAK_INLINE void hak_secure_shuffle(uint8_t *idx, unsigned m)
+{
+    (void)idx, (void)m;
+}
+#endif
+
+#endif
