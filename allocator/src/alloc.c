@@ -92,9 +92,8 @@ HAK_INLINE void *alloc_checked(void *p, size_t size, unsigned cls)
 /* Mid and large sizes, out of line so the tiny path needs no stack frame. */
 static HAK_NOINLINE void *malloc_above_tiny(size_t size)
 {
-    size_t need = hak_secure_need(size);
-    if (need <= HAK_MID_MAX) {
-        unsigned cls = hak_size_class(need);
+    if (size <= HAK_MID_MAX - HAK_SECURE_SLACK) {
+        unsigned cls = hak_size_class(size + HAK_SECURE_SLACK);
         return alloc_checked(mid_alloc(cls), size, cls);
     }
     bool fresh;
@@ -105,9 +104,9 @@ static HAK_NOINLINE void *malloc_above_tiny(size_t size)
 HAK_EXPORT void *hak_malloc(size_t size)
 {
     hak_fault_on_malloc();
-    size_t need = hak_secure_need(size);
-    if (HAK_LIKELY(need <= HAK_TINY_MAX)) {
-        unsigned cls = hak_tiny_class(need);
+    /* HAK_SECURE_SLACK: room for the canary (secure.h). */
+    if (HAK_LIKELY(size <= HAK_TINY_MAX - HAK_SECURE_SLACK)) {
+        unsigned cls = hak_tiny_class(size + HAK_SECURE_SLACK);
         return alloc_checked(tiny_alloc(cls), size, cls);
     }
     return malloc_above_tiny(size);
@@ -256,7 +255,7 @@ static void *aligned_impl(size_t align, size_t size)
     if (align <= 16) return hak_malloc(size);
     if (align > HAK_MAX_ALIGN || size > SIZE_MAX - align) return alloc_failed();
     hak_fault_on_malloc();
-    size_t need = hak_secure_need(size);
+    size_t need = size <= HAK_MID_MAX ? size + HAK_SECURE_SLACK : size;
     if (need < align && align > HAK_PAGE) need = align;
     if (need <= HAK_MID_MAX) {
         unsigned cls = hak_size_class(need ? need : 1);

@@ -13,8 +13,13 @@ void hak_fatal_double_free(const void *p)
 
 uintptr_t hak_secure_key, hak_secure_tag_key;
 static __thread uint64_t shuffle_state;
-/* ceil(2^40 / block size) per class: offset / size by a multiply, exact for offsets < 2^27. */
-static uint64_t class_recip[HAK_NCLASS];
+/* Per class: ceil(2^40 / block size) (offset / size by a multiply, exact for offsets < 2^27),
+ * the block size and the slab size's shift. */
+static struct {
+    uint64_t recip;
+    uint32_t size;
+    uint32_t slab_shift;
+} class_geom[HAK_NCLASS];
 #define RECIP_SHIFT 40
 
 /* A 64-bit mix (splitmix64's finaliser): keys from a weak seed, the shuffle's seed. */
@@ -40,20 +45,29 @@ void hak_secure_init(void)
     }
     hak_secure_key = (uintptr_t)k[0];
     hak_secure_tag_key = (uintptr_t)k[1] | 1; /* never 0: a zeroed word is not a tag */
-    for (unsigned c = 0; c < HAK_NCLASS; c++)
-        class_recip[c] = (((uint64_t)1 << RECIP_SHIFT) + hak_class_size[c] - 1) / hak_class_size[c];
+    for (unsigned c = 0; c < HAK_NCLASS; c++) {
+        class_geom[c].recip =
+            (((uint64_t)1 << RECIP_SHIFT) + hak_class_size[c] - 1) / hak_class_size[c];
+        class_geom[c].size = hak_class_size[c];
+        class_geom[c].slab_shift =
+            c < HAK_TINY_NCLASS ? HAK_SS_TINY_SLAB_SHIFT : HAK_SS_MID_SLAB_SHIFT;
+    }
 }
 
-/* The block size when p (inside a SuperSlab) is the start of a block of a live slab, else 0. */
+/* The block size when p (inside a SuperSlab) is the start of a block of a live slab, else 0.
+ * From the meta word and the slab geometry only (superslab.c, ss_slab_range: a slab's blocks
+ * start at its base, after the header in slab 0, and end before its guard page), so a free
+ * never reads the slab descriptor, whose line the owner thread keeps writing. */
 static size_t block_size_at(const void *p)
 {
     uintptr_t meta = hak_ss_meta_of(p);
     if (!meta) return 0;
-    const hak_slab *s = hak_slab_of(p);
-    const uint8_t *u = p;
-    unsigned cls = (unsigned)(meta & HAK_SLAB_META_CLS);
-    uint64_t off = (uint64_t)(u - s->start), size = hak_class_size[cls];
-    if (u < s->start || u >= s->end || (off * class_recip[cls] >> RECIP_SHIFT) * size != off)
+    unsigned cls = (unsigned)(meta & HAK_SLAB_META_CLS), shift = class_geom[cls].slab_shift;
+    uint64_t size = class_geom[cls].size;
+    uint64_t first = ((uintptr_t)p & HAK_SEG_MASK) >> shift ? 0 : HAK_SS_HDR_SIZE;
+    uint64_t off = ((uintptr_t)p & (((uintptr_t)1 << shift) - 1)) - first;
+    if ((off * class_geom[cls].recip >> RECIP_SHIFT) * size != off ||
+        first + off + size > ((uint64_t)1 << shift) - HAK_SECURE_GUARD)
         return 0;
     return size;
 }
@@ -63,31 +77,10 @@ void hak_secure_bad_link(const void *slot)
     hak_fatal_ptr("heap", "corrupted free-list link in block", slot);
 }
 
-/* The tag a free block carries in its second word, and its canary byte and size mask. */
+/* The tag a free block carries in its second word. */
 HAK_INLINE uintptr_t free_tag(const void *p)
 {
     return hak_secure_tag_key ^ (uintptr_t)p;
-}
-/* One multiply: its top bits depend on every bit of key ^ p, and the key is secret. */
-HAK_INLINE uint64_t canary_hash(const void *p)
-{
-    return (hak_secure_key ^ (uintptr_t)p) * 0x9e3779b97f4a7c15u;
-}
-
-/* The end of the block: [size] the canary byte, [bsize - 2, bsize) bsize - size, masked. */
-void hak_secure_resize(void *p, size_t size, size_t bsize)
-{
-    uint64_t h = canary_hash(p);
-    uint8_t *u = p;
-    uint16_t delta = (uint16_t)(bsize - size) ^ (uint16_t)(h >> 40);
-    u[size] = (uint8_t)(h >> 56);
-    memcpy(u + bsize - 2, &delta, sizeof delta);
-}
-
-void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
-{
-    ((uintptr_t *)p)[1] = 0;
-    hak_secure_resize(p, size, bsize);
 }
 
 static HAK_NOINLINE void fatal_overflow(const char *what, const void *p)
@@ -95,7 +88,7 @@ static HAK_NOINLINE void fatal_overflow(const char *what, const void *p)
     hak_fatal_ptr(what, "buffer overflow past the end of block", p);
 }
 
-/* The requested size, from the block's end (h: canary_hash(p)). */
+/* The requested size, from the block's end (h: hak_secure_canary_hash(p)). */
 HAK_INLINE size_t requested_size(const void *p, size_t bsize, uint64_t h, const char *what)
 {
     uint16_t delta;
@@ -107,7 +100,7 @@ HAK_INLINE size_t requested_size(const void *p, size_t bsize, uint64_t h, const 
 
 size_t hak_secure_usable(const void *p, size_t bsize, const char *what)
 {
-    return requested_size(p, bsize, canary_hash(p), what);
+    return requested_size(p, bsize, hak_secure_canary_hash(p), what);
 }
 
 void hak_secure_on_free(void *p)
@@ -116,7 +109,7 @@ void hak_secure_on_free(void *p)
     if (HAK_UNLIKELY(!bsize)) hak_fatal_ptr("free()", "invalid pointer", p);
     uintptr_t *w = p;
     if (HAK_UNLIKELY(w[1] == free_tag(p))) hak_fatal_double_free(p);
-    uint64_t h = canary_hash(p);
+    uint64_t h = hak_secure_canary_hash(p);
     size_t size = requested_size(p, bsize, h, "free()");
     if (HAK_UNLIKELY(((const uint8_t *)p)[size] != (uint8_t)(h >> 56))) fatal_overflow("free()", p);
     w[1] = free_tag(p);

@@ -35,12 +35,14 @@ HAK_INLINE void hak_check_not_head(const void *p, const void *head)
 }
 
 #if HAKMEM_SECURE
-/* Bytes a small request needs beyond its size: the canary byte and the 16-bit size field. */
+/* Bytes a small request takes from its class beyond its size: the canary byte and the 16-bit
+ * size field. */
 #define HAK_SECURE_SLACK ((size_t)3)
 /* The last page of every slab is PROT_NONE. */
 #define HAK_SECURE_GUARD HAK_PAGE
-/* Fresh blocks are shuffled in groups of at most this many. */
-#define HAK_SECURE_SHUFFLE_MAX 64u
+/* Fresh blocks are shuffled in groups of at most this many (REFILL_BATCH's default: a group
+ * touches no more fresh memory than a refill does). */
+#define HAK_SECURE_SHUFFLE_MAX 32u
 #define HAK_SECURE_FILL 0xdf
 
 /* Random at init (getrandom): key encodes list links, tag_key marks free blocks. */
@@ -68,16 +70,29 @@ HAK_INLINE void *hak_secure_link(const void *slot)
     return next;
 }
 
-/* The size a request of size bytes takes from the classes (sizes above them: unchanged). */
-HAK_INLINE size_t hak_secure_need(size_t size)
+/* The canary byte (top 8 bits) and the size field's mask (bits 40-55) of the block at p. One
+ * multiply: the top bits depend on every bit of key ^ p, and the key is secret. */
+HAK_INLINE uint64_t hak_secure_canary_hash(const void *p)
 {
-    return size > ((size_t)8 << 10) ? size : size + HAK_SECURE_SLACK;
+    return (hak_secure_key ^ (uintptr_t)p) * 0x9e3779b97f4a7c15u;
 }
-/* p, a block of bsize bytes, goes to the user for size bytes: its tag is cleared, the canary
- * and the size written after size. */
-void hak_secure_on_alloc(void *p, size_t size, size_t bsize);
-/* The block keeps its place for a new size (realloc in place): canary and size rewritten. */
-void hak_secure_resize(void *p, size_t size, size_t bsize);
+/* The block keeps its place for a new size (realloc in place): its end is rewritten, the
+ * canary byte at [size] and bsize - size, masked, in the last two bytes. */
+HAK_INLINE void hak_secure_resize(void *p, size_t size, size_t bsize)
+{
+    uint64_t h = hak_secure_canary_hash(p);
+    uint8_t *u = p;
+    uint16_t delta = (uint16_t)(bsize - size) ^ (uint16_t)(h >> 40);
+    u[size] = (uint8_t)(h >> 56);
+    memcpy(u + bsize - 2, &delta, sizeof delta);
+}
+/* p, a block of bsize bytes, goes to the user for size bytes: its freed tag is cleared, its
+ * end written. */
+HAK_INLINE void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
+{
+    ((uintptr_t *)p)[1] = 0;
+    hak_secure_resize(p, size, bsize);
+}
 /* The size the block was requested for (aborts naming p when its end was overwritten). */
 size_t hak_secure_usable(const void *p, size_t bsize, const char *what);
 /* p is being freed: aborts naming p unless it is a live block's start, not tagged free and
@@ -97,10 +112,6 @@ HAK_INLINE void hak_secure_set_link(void *slot, void *next)
 HAK_INLINE void *hak_secure_link(const void *slot)
 {
     return *(void *const *)slot;
-}
-HAK_INLINE size_t hak_secure_need(size_t size)
-{
-    return size;
 }
 HAK_INLINE void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
 {

@@ -29,7 +29,7 @@ typedef struct {
 
 static ss_arena arenas[HAK_SS_ARENAS] = {
     [0 ... HAK_SS_ARENAS - 1] = {.lock = PTHREAD_MUTEX_INITIALIZER}};
-static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {16, 19}; /* tiny, mid */
+static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {HAK_SS_TINY_SLAB_SHIFT, HAK_SS_MID_SLAB_SHIFT};
 static _Atomic uint64_t ss_purge_due; /* the earliest arena purge_due_ms; 0: none */
 /* The dirty budget is process-wide (a heap's memory may sit in any arena): dirty bytes, bytes
  * in slabs handed out and the most ever, over all arenas. */
