@@ -77,6 +77,7 @@ void hak_secure_bad_link(const void *slot)
     hak_fatal_ptr("heap", "corrupted free-list link in block", slot);
 }
 
+#if HAKMEM_SECURE >= 2
 /* The tag a free block carries in its second word. */
 HAK_INLINE uintptr_t free_tag(const void *p)
 {
@@ -102,11 +103,13 @@ size_t hak_secure_usable(const void *p, size_t bsize, const char *what)
 {
     return requested_size(p, bsize, hak_secure_canary_hash(p), what);
 }
+#endif
 
 void hak_secure_on_free(void *p)
 {
     size_t bsize = block_size_at(p);
     if (HAK_UNLIKELY(!bsize)) hak_fatal_ptr("free()", "invalid pointer", p);
+#if HAKMEM_SECURE >= 2
     uintptr_t *w = p;
     if (HAK_UNLIKELY(w[1] == free_tag(p))) hak_fatal_double_free(p);
     uint64_t h = hak_secure_canary_hash(p);
@@ -114,6 +117,7 @@ void hak_secure_on_free(void *p)
     if (HAK_UNLIKELY(((const uint8_t *)p)[size] != (uint8_t)(h >> 56))) fatal_overflow("free()", p);
     w[1] = free_tag(p);
     if (size > 2 * sizeof(uintptr_t)) memset(w + 2, HAK_SECURE_FILL, size - 2 * sizeof(uintptr_t));
+#endif
 }
 
 void hak_secure_shuffle(uint8_t *idx, unsigned m)

@@ -1,19 +1,23 @@
 /* secure.h: the checks on small blocks (tiny and mid classes): the nearly free ones every build
- * makes, and the mitigations of the hardened build (HAKMEM_SECURE=1), each one a helper here so
- * the allocator calls them at a few places and they compile to nothing when HAKMEM_SECURE=0.
+ * makes, and the mitigations of the hardened builds (HAKMEM_SECURE=1 and 2), each one a helper
+ * here so the allocator calls them at a few places and they compile to nothing when
+ * HAKMEM_SECURE=0.
  * What each one stops and what it costs: allocator/README.md, "Hardening".
  * Owns the process keys and the checks themselves. Calls segmap.h (is a link in a SuperSlab)
  * and superslab.h (secure.c: is an address a block of a live slab); slab.h calls it for every list
  * link, tcache.c and front.h on every push, alloc.c for every small malloc and free, slab.c for
  * fresh blocks; superslab.c makes the guard pages (os.h).
  *
- *   every build    a block freed twice in a row is the head of the list it goes onto: abort
- *   HAKMEM_SECURE  free-list links encoded with a per-process key and checked when followed;
- *                  a freed tag (double frees while the block is free); a block-start check on
- *                  free (interior pointers); a canary byte right after the requested size and
- *                  the size itself at the block end (overflows, checked on free); freed bytes
- *                  filled; fresh slab memory handed out in a random order; a guard page at
- *                  the end of every slab */
+ *   every build  a block freed twice in a row is the head of the list it goes onto: abort
+ *   1            free-list links encoded with a per-process key and checked when followed;
+ *                a block-start check on free (interior and foreign pointers); fresh slab
+ *                memory handed out in a random order; a guard page at the end of every slab.
+ *                Nothing reads or writes a block's memory beyond its link word.
+ *   2            also, in the block: a freed tag (double frees while the block is free); a
+ *                canary byte right after the requested size and the size itself at the block
+ *                end (overflows, checked on free); freed bytes filled. These touch the block's
+ *                lines on every malloc and free: a program that never touches its blocks
+ *                (larson) pays cache misses for them. */
 #ifndef HAKMEM_SECURE_H
 #define HAKMEM_SECURE_H
 
@@ -22,6 +26,9 @@
 
 #ifndef HAKMEM_SECURE
 #error "build the allocator through the Makefile: allocator/defaults.mk defines HAKMEM_SECURE"
+#endif
+#if HAKMEM_SECURE < 0 || HAKMEM_SECURE > 2
+#error "HAKMEM_SECURE must be 0, 1 or 2"
 #endif
 
 /* "hakmem: free(): double free of 0x...". */
@@ -35,17 +42,13 @@ HAK_INLINE void hak_check_not_head(const void *p, const void *head)
 }
 
 #if HAKMEM_SECURE
-/* Bytes a small request takes from its class beyond its size: the canary byte and the 16-bit
- * size field. */
-#define HAK_SECURE_SLACK ((size_t)3)
 /* The last page of every slab is PROT_NONE. */
 #define HAK_SECURE_GUARD HAK_PAGE
 /* Fresh blocks are shuffled in groups of at most this many (REFILL_BATCH's default: a group
  * touches no more fresh memory than a refill does). */
 #define HAK_SECURE_SHUFFLE_MAX 32u
-#define HAK_SECURE_FILL 0xdf
 
-/* Random at init (getrandom): key encodes list links, tag_key marks free blocks. */
+/* Random at init (getrandom): key encodes list links and canaries, tag_key marks free blocks. */
 extern uintptr_t hak_secure_key, hak_secure_tag_key;
 void hak_secure_init(void);
 
@@ -69,6 +72,38 @@ HAK_INLINE void *hak_secure_link(const void *slot)
         hak_secure_bad_link(slot);
     return next;
 }
+/* p is being freed: aborts naming p unless it is a live block's start (level 2: also unless
+ * it is not tagged free and its canary is intact; then tags it free and fills its bytes). */
+void hak_secure_on_free(void *p);
+/* idx[0..m) := a random permutation of 0..m-1 (m <= HAK_SECURE_SHUFFLE_MAX). */
+void hak_secure_shuffle(uint8_t *idx, unsigned m);
+#else
+#define HAK_SECURE_GUARD ((size_t)0)
+#define HAK_SECURE_SHUFFLE_MAX 0u
+HAK_INLINE void hak_secure_init(void) {}
+HAK_INLINE void hak_secure_set_link(void *slot, void *next)
+{
+    *(void **)slot = next;
+}
+HAK_INLINE void *hak_secure_link(const void *slot)
+{
+    return *(void *const *)slot;
+}
+HAK_INLINE void hak_secure_on_free(void *p)
+{
+    (void)p;
+}
+HAK_INLINE void hak_secure_shuffle(uint8_t *idx, unsigned m)
+{
+    (void)idx, (void)m;
+}
+#endif
+
+#if HAKMEM_SECURE >= 2
+/* Bytes a small request takes from its class beyond its size: the canary byte and the 16-bit
+ * size field. */
+#define HAK_SECURE_SLACK ((size_t)3)
+#define HAK_SECURE_FILL 0xdf
 
 /* The canary byte (top 8 bits) and the size field's mask (bits 40-55) of the block at p. One
  * multiply: the top bits depend on every bit of key ^ p, and the key is secret. */
@@ -95,24 +130,8 @@ HAK_INLINE void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
 }
 /* The size the block was requested for (aborts naming p when its end was overwritten). */
 size_t hak_secure_usable(const void *p, size_t bsize, const char *what);
-/* p is being freed: aborts naming p unless it is a live block's start, not tagged free and
- * with its canary intact; then tags it free and fills its bytes. */
-void hak_secure_on_free(void *p);
-/* idx[0..m) := a random permutation of 0..m-1 (m <= HAK_SECURE_SHUFFLE_MAX). */
-void hak_secure_shuffle(uint8_t *idx, unsigned m);
 #else
 #define HAK_SECURE_SLACK ((size_t)0)
-#define HAK_SECURE_GUARD ((size_t)0)
-#define HAK_SECURE_SHUFFLE_MAX 0u
-HAK_INLINE void hak_secure_init(void) {}
-HAK_INLINE void hak_secure_set_link(void *slot, void *next)
-{
-    *(void **)slot = next;
-}
-HAK_INLINE void *hak_secure_link(const void *slot)
-{
-    return *(void *const *)slot;
-}
 HAK_INLINE void hak_secure_on_alloc(void *p, size_t size, size_t bsize)
 {
     (void)p, (void)size, (void)bsize;
@@ -125,14 +144,6 @@ HAK_INLINE size_t hak_secure_usable(const void *p, size_t bsize, const char *wha
 {
     (void)p, (void)what;
     return bsize;
-}
-HAK_INLINE void hak_secure_on_free(void *p)
-{
-    (void)p;
-}
-HAK_INLINE void hak_secure_shuffle(uint8_t *idx, unsigned m)
-{
-    (void)idx, (void)m;
 }
 #endif
 
