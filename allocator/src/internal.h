@@ -16,9 +16,9 @@
  *   BOX_REFACTOR_DEFAULT   1: layered tiny path; 0: per-class locked slabs (reference path)
  *   HAKMEM_BUILD_RELEASE   0: assertions, double-free / interior-pointer checks, debug output
  *   HAKMEM_COUNTERS        0: per-thread hot-path counters compiled out
- *   HAKMEM_SECURE          1: hardened small blocks: encoded free lists, canaries, guards
- * (secure.h) TCACHE_CAPACITY        blocks per class in the thread cache (scaled down for big
- * classes) REFILL_BATCH           blocks moved from a slab into the thread cache per refill
+ *   HAKMEM_SECURE          1: encoded free lists, guard pages...; 2: also canaries (secure.h)
+ *   TCACHE_CAPACITY        blocks per class in the thread cache (scaled down for big classes)
+ *   REFILL_BATCH           blocks moved from a slab into the thread cache per refill
  *   EMPTY_SUPERSLAB_KEEP   empty SuperSlabs kept mapped (hysteresis) before unmapping
  *   PURGE_DELAY_MS         free memory kept committed this long before it goes back to the OS
  *   FAULT_DELAY_NS         busy-wait this many ns in every FAULT_DELAY_EVERY-th malloc

@@ -1,4 +1,4 @@
-/* secure.c: the process keys and the out-of-line checks of the hardened build (see secure.h). */
+/* secure.c: the process keys and the out-of-line checks of the hardened builds (see secure.h). */
 #include "secure.h"
 #include "superslab.h"
 
@@ -13,14 +13,6 @@ void hak_fatal_double_free(const void *p)
 
 uintptr_t hak_secure_key, hak_secure_tag_key;
 static __thread uint64_t shuffle_state;
-/* Per class: ceil(2^40 / block size) (offset / size by a multiply, exact for offsets < 2^27),
- * the block size and the slab size's shift. */
-static struct {
-    uint64_t recip;
-    uint32_t size;
-    uint32_t slab_shift;
-} class_geom[HAK_NCLASS];
-#define RECIP_SHIFT 40
 
 /* A 64-bit mix (splitmix64's finaliser): keys from a weak seed, the shuffle's seed. */
 static uint64_t mix64(uint64_t x)
@@ -31,6 +23,8 @@ static uint64_t mix64(uint64_t x)
     x *= 0x94d049bb133111ebu;
     return x ^ (x >> 31);
 }
+
+static void class_geom_init(void);
 
 void hak_secure_init(void)
 {
@@ -45,9 +39,49 @@ void hak_secure_init(void)
     }
     hak_secure_key = (uintptr_t)k[0];
     hak_secure_tag_key = (uintptr_t)k[1] | 1; /* never 0: a zeroed word is not a tag */
+    class_geom_init();
+}
+
+void hak_secure_bad_link(const void *slot)
+{
+    hak_fatal_ptr("heap", "corrupted free-list link in block", slot);
+}
+
+void hak_secure_bad_free(const void *p)
+{
+    hak_fatal_ptr("free()", "invalid pointer", p);
+}
+
+void hak_secure_shuffle(uint8_t *idx, unsigned m)
+{
+    uint64_t x = shuffle_state;
+    if (HAK_UNLIKELY(!x)) x = mix64(hak_secure_key ^ (uintptr_t)&shuffle_state) | 1;
+    for (unsigned i = 0; i < m; i++)
+        idx[i] = (uint8_t)i;
+    for (unsigned i = m; i > 1; i--) { /* Fisher-Yates with xorshift64 */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned j = (unsigned)((x >> 32) * i >> 32);
+        uint8_t t = idx[i - 1];
+        idx[i - 1] = idx[j];
+        idx[j] = t;
+    }
+    shuffle_state = x;
+}
+
+#if HAKMEM_SECURE >= 2
+/* Per class: ceil(2^64 / block size), so that an offset n < 2^32 is a multiple of the size
+ * exactly when n * recip mod 2^64 < recip (one multiply, no division); the block size and the
+ * slab size's shift. */
+static struct {
+    uint64_t recip;
+    uint32_t size;
+    uint32_t slab_shift;
+} class_geom[HAK_NCLASS];
+
+static void class_geom_init(void)
+{
     for (unsigned c = 0; c < HAK_NCLASS; c++) {
-        class_geom[c].recip =
-            (((uint64_t)1 << RECIP_SHIFT) + hak_class_size[c] - 1) / hak_class_size[c];
+        class_geom[c].recip = UINT64_MAX / hak_class_size[c] + 1;
         class_geom[c].size = hak_class_size[c];
         class_geom[c].slab_shift =
             c < HAK_TINY_NCLASS ? HAK_SS_TINY_SLAB_SHIFT : HAK_SS_MID_SLAB_SHIFT;
@@ -66,18 +100,12 @@ static size_t block_size_at(const void *p)
     uint64_t size = class_geom[cls].size;
     uint64_t first = ((uintptr_t)p & HAK_SEG_MASK) >> shift ? 0 : HAK_SS_HDR_SIZE;
     uint64_t off = ((uintptr_t)p & (((uintptr_t)1 << shift) - 1)) - first;
-    if ((off * class_geom[cls].recip >> RECIP_SHIFT) * size != off ||
+    if (off * class_geom[cls].recip >= class_geom[cls].recip ||
         first + off + size > ((uint64_t)1 << shift) - HAK_SECURE_GUARD)
         return 0;
     return size;
 }
 
-void hak_secure_bad_link(const void *slot)
-{
-    hak_fatal_ptr("heap", "corrupted free-list link in block", slot);
-}
-
-#if HAKMEM_SECURE >= 2
 /* The tag a free block carries in its second word. */
 HAK_INLINE uintptr_t free_tag(const void *p)
 {
@@ -103,13 +131,11 @@ size_t hak_secure_usable(const void *p, size_t bsize, const char *what)
 {
     return requested_size(p, bsize, hak_secure_canary_hash(p), what);
 }
-#endif
 
 void hak_secure_on_free(void *p)
 {
     size_t bsize = block_size_at(p);
-    if (HAK_UNLIKELY(!bsize)) hak_fatal_ptr("free()", "invalid pointer", p);
-#if HAKMEM_SECURE >= 2
+    if (HAK_UNLIKELY(!bsize)) hak_secure_bad_free(p);
     uintptr_t *w = p;
     if (HAK_UNLIKELY(w[1] == free_tag(p))) hak_fatal_double_free(p);
     uint64_t h = hak_secure_canary_hash(p);
@@ -117,22 +143,8 @@ void hak_secure_on_free(void *p)
     if (HAK_UNLIKELY(((const uint8_t *)p)[size] != (uint8_t)(h >> 56))) fatal_overflow("free()", p);
     w[1] = free_tag(p);
     if (size > 2 * sizeof(uintptr_t)) memset(w + 2, HAK_SECURE_FILL, size - 2 * sizeof(uintptr_t));
+}
+#else
+static void class_geom_init(void) {}
 #endif
-}
-
-void hak_secure_shuffle(uint8_t *idx, unsigned m)
-{
-    uint64_t x = shuffle_state;
-    if (HAK_UNLIKELY(!x)) x = mix64(hak_secure_key ^ (uintptr_t)&shuffle_state) | 1;
-    for (unsigned i = 0; i < m; i++)
-        idx[i] = (uint8_t)i;
-    for (unsigned i = m; i > 1; i--) { /* Fisher-Yates with xorshift64 */
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        unsigned j = (unsigned)((x >> 32) * i >> 32);
-        uint8_t t = idx[i - 1];
-        idx[i - 1] = idx[j];
-        idx[j] = t;
-    }
-    shuffle_state = x;
-}
 #endif

@@ -10,14 +10,16 @@
  *
  *   every build  a block freed twice in a row is the head of the list it goes onto: abort
  *   1            free-list links encoded with a per-process key and checked when followed;
- *                a block-start check on free (interior and foreign pointers); fresh slab
- *                memory handed out in a random order; a guard page at the end of every slab.
- *                Nothing reads or writes a block's memory beyond its link word.
- *   2            also, in the block: a freed tag (double frees while the block is free); a
- *                canary byte right after the requested size and the size itself at the block
- *                end (overflows, checked on free); freed bytes filled. These touch the block's
- *                lines on every malloc and free: a program that never touches its blocks
- *                (larson) pays cache misses for them. */
+ *                frees of pointers that are not 16-byte aligned refused; fresh slab memory
+ *                handed out in a random order; a guard page at the end of every slab.
+ *                Nothing reads or writes a block's memory beyond its link word, and a free
+ *                costs two instructions more.
+ *   2            also a block-start check on free (interior pointers), and in the block: a
+ *                freed tag (double frees while the block is free); a canary byte right after
+ *                the requested size and the size itself at the block end (overflows, checked
+ *                on free); freed bytes filled. These touch the block's lines on every malloc
+ *                and free: a program that never touches its blocks (larson) pays cache misses
+ *                for them. */
 #ifndef HAKMEM_SECURE_H
 #define HAKMEM_SECURE_H
 
@@ -72,9 +74,19 @@ HAK_INLINE void *hak_secure_link(const void *slot)
         hak_secure_bad_link(slot);
     return next;
 }
-/* p is being freed: aborts naming p unless it is a live block's start (level 2: also unless
- * it is not tagged free and its canary is intact; then tags it free and fills its bytes). */
+/* "hakmem: free(): invalid pointer 0x<p>". */
+__attribute__((noreturn, cold)) void hak_secure_bad_free(const void *p);
+#if HAKMEM_SECURE >= 2
+/* p is being freed: aborts naming p unless it is a live block's start, not tagged free, with
+ * its canary intact; then tags it free and fills its bytes. */
 void hak_secure_on_free(void *p);
+#else
+/* p is being freed: every block is 16-byte aligned. */
+HAK_INLINE void hak_secure_on_free(void *p)
+{
+    if (HAK_UNLIKELY((uintptr_t)p & 15)) hak_secure_bad_free(p);
+}
+#endif
 /* idx[0..m) := a random permutation of 0..m-1 (m <= HAK_SECURE_SHUFFLE_MAX). */
 void hak_secure_shuffle(uint8_t *idx, unsigned m);
 #else

@@ -49,7 +49,7 @@ typedef struct hak_slab {
 } hak_slab;
 
 /* A free block's first word links it to the next one (encoded and checked when
- * HAKMEM_SECURE=1: secure.h). */
+ * HAKMEM_SECURE >= 1: secure.h). */
 HAK_INLINE void *hak_block_next(void *p)
 {
     return hak_secure_link(p);

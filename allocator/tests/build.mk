@@ -66,8 +66,8 @@ alloc_tests = $(foreach f,$(2),$(eval $(call alloc_test,$(1),$(f),$(if $(filter 
 
 ALLOC_TESTS_run :=
 ALLOC_TESTS_glibc :=
-$(call alloc_tests,test_api,rel debug preload asan secure glibc)
-$(call alloc_tests,test_invalid_free,rel debug secure secure1 glibc)
+$(call alloc_tests,test_api,rel debug preload asan secure secure1 glibc)
+$(call alloc_tests,test_invalid_free,rel debug secure glibc)
 $(call alloc_tests,test_os_refusal,rel glibc)
 $(call alloc_tests,test_stress_mt,rel counters asan tsan secure secure1 glibc)
 $(call alloc_tests,test_fork,rel asan secure glibc)

@@ -4,9 +4,9 @@
  *                 double and interior frees of page runs (8 KiB-1 MiB blocks), except a
  *                 double free by another thread of a run in the first thread's cache; a tiny
  *                 or mid block freed twice in a row by its thread (the thread cache's head)
- *   -DT_SECURE_LEVEL=1 (the HAKMEM_SECURE=1 library): frees of interior pointers of tiny and
- *                 mid blocks, also by another thread; =2 (HAKMEM_SECURE=2): also their double
- *                 frees while the block is free (in another thread's cache, on a remote list)
+ *   -DT_SECURE_LEVEL=2 (the HAKMEM_SECURE=2 library): frees of interior pointers of tiny and
+ *                 mid blocks and their double frees while the block is free (in another
+ *                 thread's cache, on a remote list), also by another thread
  *   -DT_DEBUG_CHECKS (linked with the HAKMEM_BUILD_RELEASE=0 library): all of these in each
  *                 tier (large blocks too).
  * Valid frees must never trip the checks (the first case). */
@@ -222,9 +222,7 @@ static void small_double_free_after_remote_free_aborts_naming_pointer(void **sta
     expect_bad_free_aborts_from(48, 0, 1, 0);
     expect_bad_free_aborts_from(5000, 0, 1, 0);
 }
-#endif
 
-#if defined(T_DEBUG_CHECKS) || T_SECURE_LEVEL >= 1
 static void interior_free_by_other_thread_aborts_naming_pointer(void **state)
 {
     (void)state;
@@ -295,8 +293,6 @@ int main(void)
 #if defined(T_DEBUG_CHECKS) || T_SECURE_LEVEL >= 2
         cmocka_unit_test(small_double_free_by_other_thread_aborts_naming_pointer),
         cmocka_unit_test(small_double_free_after_remote_free_aborts_naming_pointer),
-#endif
-#if defined(T_DEBUG_CHECKS) || T_SECURE_LEVEL >= 1
         cmocka_unit_test(interior_free_by_other_thread_aborts_naming_pointer),
         cmocka_unit_test(interior_free_of_tiny_block_aborts_naming_pointer),
         cmocka_unit_test(interior_free_of_mid_block_aborts_naming_pointer),

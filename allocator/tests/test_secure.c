@@ -1,10 +1,11 @@
 /* The mitigations of the hardened builds (allocator/README.md, "Hardening"), one test each;
  * every one fails on the default build (each misuse goes unnoticed there).
- *   -DT_SECURE_LEVEL=1 (HAKMEM_SECURE=1): encoded links, shuffled fresh blocks, guard pages
+ *   -DT_SECURE_LEVEL=1 (HAKMEM_SECURE=1): encoded links, shuffled fresh blocks, guard pages,
+ *                      misaligned frees
  *   -DT_SECURE_LEVEL=2 (HAKMEM_SECURE=2): also canaries and filled freed bytes
  * The misuses run in forked children, which must die with a message naming the block (or, for
  * the guard page, of SIGSEGV). Double and interior frees of small blocks: test_invalid_free's
- * secure flavor.
+ * secure flavor (level 2).
  * Layout known to these tests (allocator/README.md, "Map"): tiny slabs are 64 KiB and mid ones
  * 512 KiB, each aligned to its size; a free block's first word links it to the next one. */
 #include <setjmp.h>
@@ -79,6 +80,31 @@ static void free_list_links_are_not_plain_addresses(void **state)
         assert_ptr_equal(T_MALLOC(size), b);
         T_FREE(a);
         T_FREE(b);
+    }
+}
+
+/* A pointer into a block that is not 16-byte aligned: the release build would cache it as a
+ * block and hand it out, overlapping its neighbour. */
+static int misaligned_free_child(void *arg)
+{
+    size_t off = *(const size_t *)arg;
+    char *p = T_MALLOC(64);
+    if (!p) return 3;
+    *named = p + off;
+    T_FREE(p + off);
+    return 0;
+}
+
+static void misaligned_free_aborts_naming_pointer(void **state)
+{
+    (void)state;
+    static const size_t offsets[] = {1, 8};
+    for (size_t i = 0; i < 2; i++) {
+        t_child_result r;
+        size_t off = offsets[i];
+        *named = NULL;
+        assert_int_equal(t_child_run(misaligned_free_child, &off, DEATH_TIMEOUT_S, &r), 0);
+        t_assert_aborted_naming(&r, *named, "hakmem: free(): invalid pointer");
     }
 }
 
@@ -218,6 +244,7 @@ int main(void)
         cmocka_unit_test(fresh_slab_blocks_come_in_random_order),
         cmocka_unit_test(overwritten_free_list_link_aborts_naming_block),
         cmocka_unit_test(free_list_links_are_not_plain_addresses),
+        cmocka_unit_test(misaligned_free_aborts_naming_pointer),
 #if T_SECURE_LEVEL >= 2
         cmocka_unit_test(one_byte_overflow_is_caught_on_free),
         cmocka_unit_test(freed_bytes_are_filled),
