@@ -3,8 +3,8 @@
  * here so the allocator calls them at a few places and they compile to nothing when
  * HAKMEM_SECURE=0.
  * What each one stops and what it costs: allocator/README.md, "Hardening".
- * Owns the process keys and the checks themselves. Calls segmap.h (is a link in a SuperSlab)
- * and superslab.h (secure.c: is an address a block of a live slab); slab.h calls it for every list
+ * Owns the process keys and the checks themselves. Calls superslab.h (secure.c: is an address
+ * a block of a live slab); slab.h calls it for every list
  * link, tcache.c and front.h on every push, alloc.c for every small malloc and free, slab.c for
  * fresh blocks; superslab.c makes the guard pages (os.h).
  *
@@ -23,7 +23,7 @@
 #ifndef HAKMEM_SECURE_H
 #define HAKMEM_SECURE_H
 
-#include "segmap.h"
+#include "internal.h"
 #include <string.h>
 
 #ifndef HAKMEM_SECURE
@@ -62,17 +62,15 @@ HAK_INLINE void hak_secure_set_link(void *slot, void *next)
 }
 /* "hakmem: heap: corrupted free-list link in block 0x<slot>". */
 __attribute__((noreturn, cold)) void hak_secure_bad_link(const void *slot);
-/* A decoded link must be NULL or a 16-byte aligned address in a SuperSlab. A value the key did
- * not encode decodes to a random word, which passes with a chance of about 2^-21 (the address
- * map covers 2^47 bytes, SuperSlabs a small part of it): the key makes the check strong, so it
- * can stay this cheap (free() checks blocks fully). */
+/* A decoded link must be a 16-byte aligned user-space address (or NULL). A value the key did
+ * not encode decodes to a random word, which passes with a chance of 2^-21 (4 bits of
+ * alignment, 17 above the 47-bit user space): the secret key makes the check strong, so it can
+ * stay this cheap (an or, a shift and a test; no table lookup on the pop). */
 HAK_INLINE void *hak_secure_link(const void *slot)
 {
-    void *next = (void *)(*(const uintptr_t *)slot ^ hak_secure_key ^ (uintptr_t)slot);
-    if (HAK_UNLIKELY(next &&
-                     (((uintptr_t)next & 15) || hak_segmap_kind(next) != HAK_SEG_SUPERSLAB)))
-        hak_secure_bad_link(slot);
-    return next;
+    uintptr_t next = *(const uintptr_t *)slot ^ hak_secure_key ^ (uintptr_t)slot;
+    if (HAK_UNLIKELY((next & 15) | (next >> 47))) hak_secure_bad_link(slot);
+    return (void *)next;
 }
 /* "hakmem: free(): invalid pointer 0x<p>". */
 __attribute__((noreturn, cold)) void hak_secure_bad_free(const void *p);
