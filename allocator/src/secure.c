@@ -142,7 +142,9 @@ void hak_secure_on_free(void *p)
     size_t size = requested_size(p, bsize, h, "free()");
     if (HAK_UNLIKELY(((const uint8_t *)p)[size] != (uint8_t)(h >> 56))) fatal_overflow("free()", p);
     w[1] = free_tag(p);
+#if HAKMEM_SECURE >= 3
     if (size > 2 * sizeof(uintptr_t)) memset(w + 2, HAK_SECURE_FILL, size - 2 * sizeof(uintptr_t));
+#endif
 }
 #else
 static void class_geom_init(void) {}

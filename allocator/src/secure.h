@@ -1,5 +1,5 @@
 /* secure.h: the checks on small blocks (tiny and mid classes): the nearly free ones every build
- * makes, and the mitigations of the hardened builds (HAKMEM_SECURE=1 and 2), each one a helper
+ * makes, and the mitigations of the hardened builds (HAKMEM_SECURE=1 to 3), each one a helper
  * here so the allocator calls them at a few places and they compile to nothing when
  * HAKMEM_SECURE=0.
  * What each one stops and what it costs: allocator/README.md, "Hardening".
@@ -12,14 +12,13 @@
  *   1            free-list links encoded with a per-process key and checked when followed;
  *                frees of pointers that are not 16-byte aligned refused; fresh slab memory
  *                handed out in a random order; a guard page at the end of every slab.
- *                Nothing reads or writes a block's memory beyond its link word, and a free
- *                costs two instructions more.
+ *                Nothing reads or writes a block's memory beyond its link word.
  *   2            also a block-start check on free (interior pointers), and in the block: a
  *                freed tag (double frees while the block is free); a canary byte right after
  *                the requested size and the size itself at the block end (overflows, checked
- *                on free); freed bytes filled. These touch the block's lines on every malloc
- *                and free: a program that never touches its blocks (larson) pays cache misses
- *                for them. */
+ *                on free). These read the block's lines on every free: a program that never
+ *                touches its blocks (larson) pays a cache miss for them.
+ *   3            also freed bytes filled (a memset of the block on every free). */
 #ifndef HAKMEM_SECURE_H
 #define HAKMEM_SECURE_H
 
@@ -29,8 +28,8 @@
 #ifndef HAKMEM_SECURE
 #error "build the allocator through the Makefile: allocator/defaults.mk defines HAKMEM_SECURE"
 #endif
-#if HAKMEM_SECURE < 0 || HAKMEM_SECURE > 2
-#error "HAKMEM_SECURE must be 0, 1 or 2"
+#if HAKMEM_SECURE < 0 || HAKMEM_SECURE > 3
+#error "HAKMEM_SECURE must be 0, 1, 2 or 3"
 #endif
 
 /* "hakmem: free(): double free of 0x...". */
@@ -113,6 +112,7 @@ HAK_INLINE void hak_secure_shuffle(uint8_t *idx, unsigned m)
 /* Bytes a small request takes from its class beyond its size: the canary byte and the 16-bit
  * size field. */
 #define HAK_SECURE_SLACK ((size_t)3)
+/* Level 3: the byte freed memory is filled with. */
 #define HAK_SECURE_FILL 0xdf
 
 /* The canary byte (top 8 bits) and the size field's mask (bits 40-55) of the block at p. One

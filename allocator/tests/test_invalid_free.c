@@ -4,7 +4,7 @@
  *                 double and interior frees of page runs (8 KiB-1 MiB blocks), except a
  *                 double free by another thread of a run in the first thread's cache; a tiny
  *                 or mid block freed twice in a row by its thread (the thread cache's head)
- *   -DT_SECURE_LEVEL=2 (the HAKMEM_SECURE=2 library): frees of interior pointers of tiny and
+ *   -DT_SECURE_LEVEL=2 or 3 (HAKMEM_SECURE=2 or 3): frees of interior pointers of tiny and
  *                 mid blocks and their double frees while the block is free (in another
  *                 thread's cache, on a remote list), also by another thread
  *   -DT_DEBUG_CHECKS (linked with the HAKMEM_BUILD_RELEASE=0 library): all of these in each

@@ -2,10 +2,10 @@
  * every one fails on the default build (each misuse goes unnoticed there).
  *   -DT_SECURE_LEVEL=1 (HAKMEM_SECURE=1): encoded links, shuffled fresh blocks, guard pages,
  *                      misaligned frees
- *   -DT_SECURE_LEVEL=2 (HAKMEM_SECURE=2): also canaries and filled freed bytes
+ *   -DT_SECURE_LEVEL=2 (HAKMEM_SECURE=2): also canaries; =3: also filled freed bytes
  * The misuses run in forked children, which must die with a message naming the block (or, for
  * the guard page, of SIGSEGV). Double and interior frees of small blocks: test_invalid_free's
- * secure flavor (level 2).
+ * secure flavor (level 3).
  * Layout known to these tests (allocator/README.md, "Map"): tiny slabs are 64 KiB and mid ones
  * 512 KiB, each aligned to its size; a free block's first word links it to the next one. */
 #include <setjmp.h>
@@ -157,7 +157,7 @@ static void writes_within_the_requested_size_are_not_overflows(void **state)
     }
 }
 
-#if T_SECURE_LEVEL >= 2
+#if T_SECURE_LEVEL >= 3
 static void freed_bytes_are_filled(void **state)
 {
     (void)state;
@@ -247,6 +247,8 @@ int main(void)
         cmocka_unit_test(misaligned_free_aborts_naming_pointer),
 #if T_SECURE_LEVEL >= 2
         cmocka_unit_test(one_byte_overflow_is_caught_on_free),
+#endif
+#if T_SECURE_LEVEL >= 3
         cmocka_unit_test(freed_bytes_are_filled),
 #endif
         cmocka_unit_test(writes_within_the_requested_size_are_not_overflows),
