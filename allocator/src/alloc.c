@@ -4,7 +4,7 @@
  * 1 MiB through span.h; large blocks through large.h. Owns argument checking, errno, the
  * fault injection hooks. Calls front.h, tcache.h, legacy.h, span.h, large.h, segmap.h,
  * fault.h, superslab.h for a pointer's tier checks (debug builds: its live bit), and secure.h
- * on every small block handed out or freed (HAKMEM_SECURE=1: canary, freed tag, fill). */
+ * on every small block handed out or freed (HAKMEM_SECURE >= 2: canary, freed tag, fill). */
 #include "fault.h"
 #include "front.h"
 #include "large.h"
@@ -217,7 +217,7 @@ HAK_EXPORT void *hak_realloc(void *p, size_t size)
     unsigned kind = hak_segmap_kind(p);
     /* Keep the block when the new size fits and would not waste more than half of it. */
     if (size <= old && size >= old / 2) {
-        if (HAKMEM_SECURE && kind == HAK_SEG_SUPERSLAB)
+        if (HAKMEM_SECURE >= 2 && kind == HAK_SEG_SUPERSLAB)
             hak_secure_resize(p, size, hak_class_size[hak_ss_meta_of(p) & HAK_SLAB_META_CLS]);
         return p;
     }

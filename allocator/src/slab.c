@@ -49,7 +49,7 @@ bool hak_slab_arm(hak_slab *s)
     return old == HAK_SLAB_ARMED;
 }
 
-/* HAKMEM_SECURE: the next fresh blocks (up to HAK_SECURE_SHUFFLE_MAX) go onto the empty local
+/* HAKMEM_SECURE >= 1: the next fresh blocks (up to HAK_SECURE_SHUFFLE_MAX) go onto the empty local
  * list in a random order, so a block's neighbours cannot be predicted from allocation order. */
 static void slab_carve_shuffled(hak_slab *s)
 {
