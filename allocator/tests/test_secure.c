@@ -28,6 +28,16 @@
 /* The block a child names (a MAP_SHARED page, so the parent reads what the child wrote). */
 static void *volatile *named;
 
+/* Runs fn(&arg) in a child, which must abort with needle in its message, naming the pointer it
+ * stored in *named. */
+static void expect_abort_naming_named(int (*fn)(void *), size_t arg, const char *needle)
+{
+    t_child_result r;
+    *named = NULL;
+    assert_int_equal(t_child_run(fn, &arg, DEATH_TIMEOUT_S, &r), 0);
+    t_assert_aborted_naming(&r, *named, needle);
+}
+
 static void allocator_under_test_is_hakmem(void **state)
 {
     (void)state;
@@ -52,19 +62,11 @@ static int forge_link_child(void *arg)
     return first == a && second == (void *)forged_target ? 0 : 1;
 }
 
-static void expect_forged_link_caught(size_t size)
-{
-    t_child_result r;
-    *named = NULL;
-    assert_int_equal(t_child_run(forge_link_child, &size, DEATH_TIMEOUT_S, &r), 0);
-    t_assert_aborted_naming(&r, *named, "corrupted free-list link in block");
-}
-
 static void overwritten_free_list_link_aborts_naming_block(void **state)
 {
     (void)state;
-    expect_forged_link_caught(48);
-    expect_forged_link_caught(3000);
+    expect_abort_naming_named(forge_link_child, 48, "corrupted free-list link in block");
+    expect_abort_naming_named(forge_link_child, 3000, "corrupted free-list link in block");
 }
 
 /* The link is not the plain next address, so reading a freed block leaks no heap address. */
@@ -98,14 +100,8 @@ static int misaligned_free_child(void *arg)
 static void misaligned_free_aborts_naming_pointer(void **state)
 {
     (void)state;
-    static const size_t offsets[] = {1, 8};
-    for (size_t i = 0; i < 2; i++) {
-        t_child_result r;
-        size_t off = offsets[i];
-        *named = NULL;
-        assert_int_equal(t_child_run(misaligned_free_child, &off, DEATH_TIMEOUT_S, &r), 0);
-        t_assert_aborted_naming(&r, *named, "hakmem: free(): invalid pointer");
-    }
+    expect_abort_naming_named(misaligned_free_child, 1, "hakmem: free(): invalid pointer");
+    expect_abort_naming_named(misaligned_free_child, 8, "hakmem: free(): invalid pointer");
 }
 
 #if T_SECURE_LEVEL >= 2
@@ -123,20 +119,13 @@ static int overflow_child(void *arg)
     return 0;
 }
 
-static void expect_overflow_caught(size_t size)
-{
-    t_child_result r;
-    *named = NULL;
-    assert_int_equal(t_child_run(overflow_child, &size, DEATH_TIMEOUT_S, &r), 0);
-    t_assert_aborted_naming(&r, *named, "buffer overflow past the end of block");
-}
-
 static void one_byte_overflow_is_caught_on_free(void **state)
 {
     (void)state;
     static const size_t sizes[] = {0, 1, 13, 16, 24, 100, 1000, 1021, 1024, 3000, 8189};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        expect_overflow_caught(sizes[i]);
+        expect_abort_naming_named(overflow_child, sizes[i],
+                                  "buffer overflow past the end of block");
 }
 
 #endif
