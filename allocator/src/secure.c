@@ -7,6 +7,11 @@ void hak_fatal_double_free(const void *p)
     hak_fatal_ptr("free()", "double free of", p);
 }
 
+void hak_secure_bad_free(const void *p)
+{
+    hak_fatal_ptr("free()", "invalid pointer", p);
+}
+
 #if HAKMEM_SECURE
 #include <sys/random.h>
 #include <time.h>
@@ -45,11 +50,6 @@ void hak_secure_init(void)
 void hak_secure_bad_link(const void *slot)
 {
     hak_fatal_ptr("heap", "corrupted free-list link in block", slot);
-}
-
-void hak_secure_bad_free(const void *p)
-{
-    hak_fatal_ptr("free()", "invalid pointer", p);
 }
 
 void hak_secure_shuffle(uint8_t *idx, unsigned m)

@@ -32,8 +32,9 @@
 #error "HAKMEM_SECURE must be 0, 1, 2 or 3"
 #endif
 
-/* "hakmem: free(): double free of 0x...". */
+/* "hakmem: free(): double free of 0x...", "hakmem: free(): invalid pointer 0x...". */
 __attribute__((noreturn, cold)) void hak_fatal_double_free(const void *p);
+__attribute__((noreturn, cold)) void hak_secure_bad_free(const void *p);
 
 /* Every build: p is being pushed onto a list whose head is head. Freeing the block that was
  * freed last is the commonest double free, and the compare costs two instructions. */
@@ -61,27 +62,31 @@ HAK_INLINE void hak_secure_set_link(void *slot, void *next)
 }
 /* "hakmem: heap: corrupted free-list link in block 0x<slot>". */
 __attribute__((noreturn, cold)) void hak_secure_bad_link(const void *slot);
-/* A decoded link must be a 16-byte aligned user-space address (or NULL). A value the key did
- * not encode decodes to a random word, which passes with a chance of 2^-21 (4 bits of
- * alignment, 17 above the 47-bit user space): the secret key makes the check strong, so it can
- * stay this cheap (an or, a shift and a test; no table lookup on the pop). */
+/* A decoded link must be a 16-byte aligned user-space address (or NULL): no bit outside
+ * HAK_SECURE_LINK_BITS. A value the key did not encode decodes to a random word, which passes
+ * with a chance of 2^-21 (4 bits of alignment, 17 above the 47-bit user space): the secret key
+ * makes the check strong, so it can stay this cheap (one test against a mask; no table lookup
+ * on the pop). */
+#define HAK_SECURE_LINK_BITS ((((uintptr_t)1 << 47) - 1) & ~(uintptr_t)15)
 HAK_INLINE void *hak_secure_link(const void *slot)
 {
     uintptr_t next = *(const uintptr_t *)slot ^ hak_secure_key ^ (uintptr_t)slot;
-    if (HAK_UNLIKELY((next & 15) | (next >> 47))) hak_secure_bad_link(slot);
+    if (HAK_UNLIKELY(next & ~HAK_SECURE_LINK_BITS)) hak_secure_bad_link(slot);
     return (void *)next;
 }
-/* "hakmem: free(): invalid pointer 0x<p>". */
-__attribute__((noreturn, cold)) void hak_secure_bad_free(const void *p);
 #if HAKMEM_SECURE >= 2
 /* p is being freed: aborts naming p unless it is a live block's start, not tagged free, with
  * its canary intact; then tags it free and fills its bytes. */
 void hak_secure_on_free(void *p);
+/* Level 2 checks each block fully in hak_secure_on_free. */
+#define HAK_SECURE_MISALIGNED(p) false
 #else
-/* p is being freed: every block is 16-byte aligned. */
+/* Level 1: every block is 16-byte aligned. The inline free sends a misaligned pointer to the
+ * slow path (tcache.c), which aborts: the inline path keeps no stack frame for the call. */
+#define HAK_SECURE_MISALIGNED(p) (((uintptr_t)(p)&15) != 0)
 HAK_INLINE void hak_secure_on_free(void *p)
 {
-    if (HAK_UNLIKELY((uintptr_t)p & 15)) hak_secure_bad_free(p);
+    (void)p;
 }
 #endif
 /* idx[0..m) := a random permutation of 0..m-1 (m <= HAK_SECURE_SHUFFLE_MAX). */
@@ -102,6 +107,7 @@ HAK_INLINE void hak_secure_on_free(void *p)
 {
     (void)p;
 }
+#define HAK_SECURE_MISALIGNED(p) false
 HAK_INLINE void hak_secure_shuffle(uint8_t *idx, unsigned m)
 {
     (void)idx, (void)m;

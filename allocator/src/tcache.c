@@ -125,6 +125,7 @@ static HAK_NOINLINE void tcache_free_other(void *p, uintptr_t meta)
  * meta 0 (no block can be there) never joins one. */
 void hak_tcache_free_slow(void *p, uintptr_t meta)
 {
+    if (HAK_SECURE_MISALIGNED(p)) hak_secure_bad_free(p);
     hak_tcache *tc = &hak_tls_tcache;
     hak_slab *s = hak_slab_of(p);
     hak_remote_run *r = tcache_run_of(tc, s);
