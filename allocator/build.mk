@@ -2,7 +2,7 @@
 # (linked into *_hakmem binaries). $(ALLOC_DIR) depends on the variant variables, so changing
 # one rebuilds into a fresh directory and nothing leaks between flag sets.
 ALLOC_SRCS := $(sort $(wildcard allocator/src/*.c))
-ALLOC_HDRS := $(wildcard allocator/src/*.h allocator/include/*.h)
+ALLOC_HDRS := $(wildcard allocator/src/*.h allocator/src/*.inc allocator/include/*.h)
 ALLOC_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
   -fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
   -Iallocator/include -Iallocator/src $(ALLOC_DEFS)
@@ -14,7 +14,7 @@ $(ALLOC_DIR)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALLOC_CFLAGS) -c -o $@ $<
 
-# -Bsymbolic-functions: the libc names' calls into hak_* bind inside the library, not via the PLT.
+# -Bsymbolic-functions: calls into hak_* bind inside the library, not via the PLT.
 $(ALLOC_DIR)/libhakmem.so: $(ALLOC_OBJS)
 	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^
 
@@ -38,10 +38,11 @@ alloc-lib-path: $(ALLOC_DIR)/libhakmem.so
 #          override malloc
 ALLOC_DEBUG_DEFS := $(subst -DHAKMEM_BUILD_RELEASE=$(HAKMEM_BUILD_RELEASE),-DHAKMEM_BUILD_RELEASE=0,$(ALLOC_DEFS))
 ALLOC_SECURE_DEFS = $(filter-out -DHAKMEM_SECURE=%,$(ALLOC_DEFS)) -DHAKMEM_SECURE=$(1)
+# $(call alloc_flavor,NAME,FLAGS[,COMPILER]): COMPILER defaults to $(CC).
 define alloc_flavor
 $(BUILD)/alloc-$(1)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
 	@mkdir -p $$(@D)
-	$(CC) $(filter-out $(ALLOC_DEFS),$(ALLOC_CFLAGS)) $(2) -c -o $$@ $$<
+	$(or $(3),$(CC)) $(filter-out $(ALLOC_DEFS),$(ALLOC_CFLAGS)) $(2) -c -o $$@ $$<
 $(BUILD)/alloc-$(1)/libhakmem.a: $(patsubst allocator/src/%.c,$(BUILD)/alloc-$(1)/%.o,$(ALLOC_SRCS))
 	rm -f $$@ && ar rcs $$@ $$^
 endef

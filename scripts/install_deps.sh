@@ -5,7 +5,12 @@ set -euo pipefail
 
 packages=(
   gcc g++ make git python3 perl procps
+  python3-scipy                   # known answers for the statistics (analysis/tests)
   libsqlite3-dev sqlite3          # results store
+  libpq-dev postgresql            # the store on a PostgreSQL server (libpq); the tests start one
+  libjansson-dev                  # JSON documents (hakbench export, compare, sessions)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev  # markdown to HTML (hakbench site)
+  chromium                        # the site's browser test (headless)
   libcmocka-dev                   # unit test framework
   gnuplot-nox                     # report plots
   hyperfine                       # whole-program workloads (app_*)
@@ -13,6 +18,9 @@ packages=(
   libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev   # peer allocators
   libtbbmalloc2                   # peer allocator (libtbbmalloc_proxy.so.2)
   redis-server redis-tools lua5.4 # whole-program workloads app_redis, app_lua
+  # fuzzers: clang -fsanitize=fuzzer needs the runtimes (only recommended by clang-14);
+  # llvm-14 brings llvm-symbolizer, so sanitizer stacks name functions and lines
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

@@ -30,6 +30,7 @@
 #include "wl_time.h"
 
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdlib.h>
 
 static const char usage[] =
@@ -70,10 +71,10 @@ static struct {
     uint64_t n;
 } transfer;
 
+/* One thread's job and counts; a cache line of its own, as the counts change on every step. */
 typedef struct {
-    uint64_t seed, round, index, allocs;
-    /* Results, written by the thread before it exits. */
-    uint64_t ops, reallocs, large, bytes;
+    alignas(64) uint64_t seed, round, index, allocs;
+    uint64_t ops, reallocs, large, bytes; /* written by the thread only */
 } storm_thread;
 
 static inline int chance(wl_rng *r, unsigned pct)
@@ -130,8 +131,8 @@ static void *storm(void *arg)
     storm_thread *t = arg;
     wl_rng rng;
     wl_rng_seed(&rng, t->seed, (t->round << 16) | (t->index + 1));
-    /* Tags: thread (round, index) in the high half, a counter in the low half. */
-    uint64_t tag = ((t->round << 16) | (t->index + 1)) << 32;
+    /* Tags: the round from bit 41, the thread from bit 32, a counter below. */
+    uint64_t tag = (t->round << 41) | ((t->index + 1) << 32);
     uint64_t allocs = t->allocs, retain = t->allocs / 2;
     wl_block *retained = wl_xcalloc(retain ? retain : 1, sizeof *retained);
     uint64_t nretained = 0, ndata = 0, cap = 0;
@@ -179,7 +180,8 @@ int main(int argc, char **argv)
     transfer.slots = wl_xcalloc(ntransfer, sizeof *transfer.slots);
     for (uint64_t i = 0; i < ntransfer; i++)
         pthread_mutex_init(&transfer.slots[i].lock, NULL);
-    storm_thread *threads = wl_xcalloc(nthreads, sizeof *threads);
+    storm_thread *threads = aligned_alloc(64, sizeof *threads * nthreads);
+    if (!threads) wl_alloc_failed("aligned_alloc", sizeof *threads * nthreads);
     pthread_t *tids = wl_xcalloc(nthreads, sizeof *tids);
     wl_rng rng;
     wl_rng_seed(&rng, seed, 0);

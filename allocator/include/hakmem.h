@@ -22,9 +22,16 @@ void *hak_memalign(size_t alignment, size_t size);
 void *hak_valloc(size_t size);
 void *hak_pvalloc(size_t size);
 size_t hak_malloc_usable_size(const void *ptr);
+/* C23 free_sized / free_aligned_sized: size (and alignment) as requested when p was allocated;
+ * debug builds abort naming p when the block cannot be that. */
+void hak_free_sized(void *ptr, size_t size);
+void hak_free_aligned_sized(void *ptr, size_t alignment, size_t size);
 
-/* Returns cached free memory to the OS now (empty slabs, SuperSlabs, cached large mappings). */
+/* Returns cached free memory to the OS now (empty slabs, SuperSlabs, free pages and chunks). */
 void hak_trim(void);
+/* malloc_trim: hak_trim; 1 when memory went back to the OS, 0 when there was none to give
+ * (pad, the bytes glibc leaves at the top of its heap, has no meaning here). */
+int hak_malloc_trim(size_t pad);
 
 /* Counters, aggregated over all threads, including threads that have exited. The names in
  * HAK_COUNTER_LIST are the ones HAKMEM_STATS / HAKMEM_STATS_FILE print, one "name value" line

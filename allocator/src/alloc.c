@@ -2,13 +2,16 @@
  * tiers: tiny and mid classes through the thread cache (front.h / tcache.h) or, for tiny
  * classes with BOX_REFACTOR_DEFAULT=0, the locked reference path (legacy.h); page runs up to
  * 1 MiB through span.h; large blocks through large.h. Owns argument checking, errno, the
- * fault injection hooks. Calls front.h, tcache.h, legacy.h, span.h, large.h, segmap.h,
- * fault.h, superslab.h for a pointer's tier checks (debug builds: its live bit), and secure.h
- * on every small block handed out or freed (HAKMEM_SECURE >= 2: canary, freed tag, fill). */
+ * debug-build block checks and fault injection hooks. Calls front.h, tcache.h, legacy.h,
+ * span.h, large.h, chunk.h (trim), superslab.h (a pointer's tier, debug builds: its live bit),
+ * segmap.h, os.h (the page size), fault.h, and secure.h on every small block handed out or
+ * freed (HAKMEM_SECURE >= 2: canary, freed tag, fill). */
+#include "chunk.h"
 #include "fault.h"
 #include "front.h"
 #include "large.h"
 #include "legacy.h"
+#include "os.h"
 #include "secure.h"
 #include "segmap.h"
 #include "span.h"
@@ -66,18 +69,19 @@ static HAK_NOINLINE void *alloc_failed(void)
     return NULL;
 }
 
-/* Blocks above the classes: page runs up to HAK_SPAN_MAX, their own mappings beyond.
- * align: a power of two up to HAK_MAX_ALIGN. */
-static void *big_alloc(size_t size, size_t align, bool *fresh)
+/* Blocks above the classes: page runs up to HAK_SPAN_MAX (and alignments up to that), runs
+ * of chunks beyond. align: a power of two up to HAK_MAX_ALIGN; zero: the block reads as
+ * zeros (each tier clears only what may have been written). */
+static void *big_alloc(size_t size, size_t align, bool zero)
 {
     HAK_STAT_INC(malloc_calls);
     HAK_STAT_INC(slow_path_calls);
     hak_ensure_init();
-    if (size <= HAK_SPAN_MAX) {
+    if (size <= HAK_SPAN_MAX && align <= HAK_SPAN_MAX) {
         HAK_STAT_INC(span_allocs);
-        return hak_span_alloc(size, align, fresh);
+        return hak_span_alloc(size, align, zero);
     }
-    return hak_large_alloc(size, align, fresh);
+    return hak_large_alloc(size, align, zero);
 }
 
 /* p: a block of class cls for a request of size bytes. */
@@ -96,8 +100,7 @@ static HAK_NOINLINE void *malloc_above_tiny(size_t size)
         unsigned cls = hak_size_class(size + HAK_SECURE_SLACK);
         return alloc_checked(mid_alloc(cls), size, cls);
     }
-    bool fresh;
-    void *p = big_alloc(size, 16, &fresh);
+    void *p = big_alloc(size, 16, false);
     return p ? p : alloc_failed();
 }
 
@@ -166,6 +169,25 @@ HAK_EXPORT void hak_free(void *p)
     free_foreign(p, "free()");
 }
 
+HAK_EXPORT void hak_free_sized(void *p, size_t size)
+{
+#if !HAKMEM_BUILD_RELEASE
+    if (p && hak_malloc_usable_size(p) < size) hak_fatal_ptr("free_sized()", "wrong size for", p);
+#endif
+    (void)size;
+    hak_free(p);
+}
+
+HAK_EXPORT void hak_free_aligned_sized(void *p, size_t align, size_t size)
+{
+#if !HAKMEM_BUILD_RELEASE
+    if (p && (align & (align - 1)) == 0 && ((uintptr_t)p & (align - 1)) != 0)
+        hak_fatal_ptr("free_aligned_sized()", "wrong alignment for", p);
+#endif
+    (void)align;
+    hak_free_sized(p, size);
+}
+
 static size_t usable_size(const void *p, const char *what)
 {
     unsigned kind = hak_segmap_kind(p);
@@ -198,12 +220,8 @@ HAK_EXPORT void *hak_calloc(size_t n, size_t size)
         return p;
     }
     hak_fault_on_malloc();
-    bool fresh;
-    void *p = big_alloc(total, 16, &fresh);
-    if (!p) return alloc_failed();
-    if (!fresh) /* pages the OS zeroed and nobody wrote */
-        memset(p, 0, total);
-    return p;
+    void *p = big_alloc(total, 16, true);
+    return p ? p : alloc_failed();
 }
 
 HAK_EXPORT void *hak_realloc(void *p, size_t size)
@@ -225,9 +243,9 @@ HAK_EXPORT void *hak_realloc(void *p, size_t size)
     if (kind == HAK_SEG_SPAN && size > HAK_MID_MAX && size <= HAK_SPAN_MAX &&
         hak_span_resize(p, size))
         return p;
-    /* A large block stays large in its own mapping: in place or moved by page remapping. */
+    /* A large block stays large: in place or moved by page remapping. */
     if (kind == HAK_SEG_LARGE && size > HAK_SPAN_MAX) {
-        void *q = hak_large_grow(p, size);
+        void *q = hak_large_resize(p, size);
         return q ? q : alloc_failed();
     }
     void *q = hak_malloc(size);
@@ -246,9 +264,8 @@ HAK_EXPORT void *hak_reallocarray(void *p, size_t n, size_t size)
 
 /* The aligned family. Classes serve alignments up to a page when their block size is a
  * multiple of the alignment (slab starts are page-aligned), and larger ones with power-of-two
- * block sizes (aligned to themselves); the rest are page runs or large blocks, aligned up to
- * 1 MiB. */
-#define HAK_MAX_ALIGN ((size_t)1 << 20)
+ * block sizes (aligned to themselves); the rest are page runs (up to 1 MiB) or large blocks,
+ * aligned up to HAK_MAX_ALIGN (1 GiB). */
 
 static void *aligned_impl(size_t align, size_t size)
 {
@@ -266,8 +283,7 @@ static void *aligned_impl(size_t align, size_t size)
             cls++;
         }
     }
-    bool fresh;
-    void *p = big_alloc(size, align, &fresh);
+    void *p = big_alloc(size, align, false);
     return p ? p : alloc_failed();
 }
 
@@ -313,21 +329,34 @@ HAK_EXPORT void *hak_memalign(size_t align, size_t size)
 
 HAK_EXPORT void *hak_valloc(size_t size)
 {
-    return aligned_impl(HAK_PAGE, size);
+    return aligned_impl(hak_os_page_size(), size);
 }
 
 HAK_EXPORT void *hak_pvalloc(size_t size)
 {
-    if (size > SIZE_MAX - HAK_PAGE) return alloc_failed();
-    size_t rounded = size ? hak_align_up(size, HAK_PAGE) : HAK_PAGE;
-    return aligned_impl(HAK_PAGE, rounded);
+    size_t page = hak_os_page_size();
+    if (size > SIZE_MAX - page) return alloc_failed();
+    size_t rounded = size ? hak_align_up(size, page) : page;
+    return aligned_impl(page, rounded);
 }
 
 HAK_EXPORT void hak_trim(void)
 {
     hak_ensure_init();
     hak_tcache_trim();
-    hak_large_trim();
     hak_span_trim();
     hak_ss_trim();
+    hak_chunk_trim();
 }
+
+HAK_EXPORT int hak_malloc_trim(size_t pad)
+{
+    (void)pad;
+    hak_os_stats before, after;
+    hak_os_stats_get(&before);
+    hak_trim();
+    hak_os_stats_get(&after);
+    return after.madvise_calls != before.madvise_calls || after.munmap_calls != before.munmap_calls;
+}
+
+#include "override.inc"

@@ -3,9 +3,9 @@
  * after the allocator is already usable. Owns the init state, the thread-exit key and the
  * atfork handlers, which take every allocator lock before fork() and release them after, so
  * the child starts consistent. Calls size_class.h, secure.h (its keys), tcache.h, heap.h,
- * superslab.h, legacy.h, span.h, large.h, stats.h, fault.h. */
+ * superslab.h, legacy.h, span.h, chunk.h, stats.h, fault.h. */
+#include "chunk.h"
 #include "fault.h"
-#include "large.h"
 #include "secure.h"
 #include "legacy.h"
 #include "span.h"
@@ -26,12 +26,12 @@ static void fork_prepare(void)
     hak_stats_fork_prepare();
     hak_ss_lock();
     hak_span_lock();
-    hak_large_lock();
+    hak_chunk_lock();
 }
 
 static void fork_parent(void)
 {
-    hak_large_unlock();
+    hak_chunk_unlock();
     hak_span_unlock();
     hak_ss_unlock();
     hak_stats_fork_release();
@@ -41,7 +41,7 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
-    hak_large_unlock();
+    hak_chunk_unlock();
     hak_span_unlock();
     hak_ss_unlock();
     hak_stats_fork_release();

@@ -28,8 +28,9 @@
 /* Their values come from allocator/defaults.mk through the Makefile, the one place they live. */
 #if !defined(TINY_FAST_PATH_DEFAULT) || !defined(BOX_REFACTOR_DEFAULT) ||                          \
     !defined(HAKMEM_BUILD_RELEASE) || !defined(HAKMEM_COUNTERS) || !defined(TCACHE_CAPACITY) ||    \
-    !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(FAULT_DELAY_NS) ||        \
-    !defined(FAULT_DELAY_EVERY) || !defined(FAULT_LEAK) || !defined(FAULT_CRASH_AFTER)
+    !defined(REFILL_BATCH) || !defined(EMPTY_SUPERSLAB_KEEP) || !defined(PURGE_DELAY_MS) ||        \
+    !defined(FAULT_DELAY_NS) || !defined(FAULT_DELAY_EVERY) || !defined(FAULT_LEAK) ||             \
+    !defined(FAULT_CRASH_AFTER)
 #error "build the allocator through the Makefile: allocator/defaults.mk defines the variant macros"
 #endif
 
@@ -51,6 +52,9 @@
 #define HAK_INLINE static inline __attribute__((always_inline))
 #define HAK_NOINLINE __attribute__((noinline))
 #define HAK_EXPORT __attribute__((visibility("default")))
+/* An exported second name of target, which must be defined in the same translation unit: the
+ * libc names cost no extra jump (override.inc). */
+#define HAK_ALIAS(target) __attribute__((alias(#target), visibility("default")))
 
 #define HAK_KiB ((size_t)1 << 10)
 #define HAK_MiB ((size_t)1 << 20)
@@ -110,7 +114,6 @@ extern __thread hak_counters hak_tls_counters;
 /* Global counters (slow paths and the OS layer), always compiled in: they cost a syscall's
  * neighbourhood, not a fast path's. */
 void hak_gstat_add(int counter, uint64_t n);
-void hak_gstat_max(int counter, uint64_t value);
 #define HAK_GSTAT_ADD(name, n) hak_gstat_add(HAK_C_##name, (uint64_t)(n))
 
 /* Process-wide initialisation (init.c). hak_init_state is 2 once the allocator can serve. */

@@ -1,99 +1,102 @@
-/* large.c: mmap-backed blocks and the cache of freed mappings (see large.h). */
+/* large.c: blocks in their own runs of chunks (see large.h). */
 #include "large.h"
-#include "os.h"
+#include "chunk.h"
 #include "segmap.h"
-#include <pthread.h>
+#include <string.h>
 
-#define LARGE_MAGIC_LIVE 0x4c495645484b4d31ull /* live block */
-#define LARGE_MAGIC_FREE 0x46524545484b4d31ull /* mapping sits in the cache */
+#define CHUNK HAK_SEG_SIZE
+#define LARGE_MAGIC_LIVE 0x4c495645484b4d32ull /* live block */
+#define LARGE_MAGIC_FREE 0x46524545484b4d32ull /* given back */
 
 typedef struct {
     uint64_t magic;
-    uint8_t *base;
-    size_t map_size;
-    uint64_t reserved; /* keeps the header 32 bytes: user pointers stay 16-aligned */
+    uint8_t *base;  /* the run */
+    uint8_t *user;  /* the block, just after this header */
+    size_t nchunks; /* length of the run */
+    size_t end;     /* the block may use [user, base + end): its size rounded up to pages */
+    size_t touched; /* [base, base + touched) may be resident (an upper bound) */
 } large_hdr;
 
-typedef struct {
-    uint8_t *base;
-    size_t map_size;
-} large_slot;
+_Static_assert(sizeof(large_hdr) % 16 == 0, "user pointers stay 16-aligned");
 
-static pthread_mutex_t large_lock = PTHREAD_MUTEX_INITIALIZER;
-static large_slot cache[HAK_LARGE_CACHE_SLOTS]; /* oldest first */
-static unsigned cache_n;
-static size_t cache_bytes;
+static _Atomic size_t live_count, live_bytes, peak_count, peak_bytes;
 
-void hak_large_lock(void)
+static void raise_to(_Atomic size_t *peak, size_t v)
 {
-    pthread_mutex_lock(&large_lock);
-}
-void hak_large_unlock(void)
-{
-    pthread_mutex_unlock(&large_lock);
+    size_t old = atomic_load_explicit(peak, memory_order_relaxed);
+    while (old < v && !atomic_compare_exchange_weak_explicit(peak, &old, v, memory_order_relaxed,
+                                                             memory_order_relaxed))
+        ;
 }
 
-static void large_unmap(uint8_t *base, size_t map_size)
+/* A block appears (blocks = 1), goes (-1) or changes size (0) by delta chunks. */
+static void account(int blocks, ptrdiff_t chunks)
 {
-    hak_segmap_set(base, map_size, HAK_SEG_NONE);
-    hak_os_unmap(base, map_size);
+    size_t n =
+        atomic_fetch_add_explicit(&live_count, (size_t)(ptrdiff_t)blocks, memory_order_relaxed) +
+        (size_t)(ptrdiff_t)blocks;
+    size_t delta = (size_t)chunks * HAK_SEG_SIZE;
+    size_t b = atomic_fetch_add_explicit(&live_bytes, delta, memory_order_relaxed) + delta;
+    raise_to(&peak_count, n);
+    raise_to(&peak_bytes, b);
 }
 
-static uint8_t *cache_take(size_t need, size_t *map_size)
+void hak_large_stats_get(hak_large_stats *out)
 {
-    uint8_t *base = NULL;
-    pthread_mutex_lock(&large_lock);
-    for (unsigned i = cache_n; i-- > 0;) {
-        if (cache[i].map_size >= need && cache[i].map_size / 2 <= need) {
-            base = cache[i].base;
-            *map_size = cache[i].map_size;
-            cache_bytes -= cache[i].map_size;
-            for (unsigned j = i; j + 1 < cache_n; j++)
-                cache[j] = cache[j + 1];
-            cache_n--;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&large_lock);
-    return base;
+    out->count = atomic_load_explicit(&live_count, memory_order_relaxed);
+    out->bytes = atomic_load_explicit(&live_bytes, memory_order_relaxed);
+    out->peak_count = atomic_load_explicit(&peak_count, memory_order_relaxed);
+    out->peak_bytes = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
 }
 
-void *hak_large_alloc(size_t size, size_t align, bool *fresh)
+static size_t max_size(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+void *hak_large_alloc(size_t size, size_t align, bool zero)
 {
     if (align < 16) align = 16;
-    size_t off = hak_align_up(sizeof(large_hdr), align);
-    if (size > SIZE_MAX - off - HAK_SEG_SIZE) return NULL;
-    size_t map_size = hak_align_up(off + size, HAK_SEG_SIZE);
-    uint8_t *base = cache_take(map_size, &map_size);
-    *fresh = base == NULL;
-    if (base) {
-        HAK_STAT_INC(large_cache_hits);
-    } else {
-        base = hak_os_map_aligned(map_size, HAK_SEG_SIZE);
-        if (!base) return NULL;
-        hak_segmap_set(base, map_size, HAK_SEG_LARGE);
+    /* Alignments of a chunk and more: the header takes the end of a chunk of its own. */
+    size_t off = align < CHUNK ? hak_align_up(sizeof(large_hdr), align) : CHUNK;
+    size_t lead = align < CHUNK ? 0 : CHUNK;
+    if (size > SIZE_MAX - off - CHUNK) return NULL;
+    /* At least one byte past the header: a block of size 0 aligned to a chunk would otherwise
+     * start just past the end of its run, in a chunk that is not its own (the fuzzer's find:
+     * posix_memalign(&p, 2 MiB, 0) then free(p) aborted "invalid pointer"). */
+    size_t n = hak_align_up(off + (size ? size : 1), CHUNK) / CHUNK;
+    size_t touched;
+    uint8_t *base = hak_chunk_alloc(n, align, lead, zero ? off + size : 0, &touched);
+    if (!base) return NULL;
+    if (!hak_segmap_set(base, n * CHUNK, HAK_SEG_LARGE)) {
+        hak_chunk_free(base, n, touched);
+        return NULL;
     }
     uint8_t *user = base + off;
     large_hdr *h = (large_hdr *)(void *)(user - sizeof(large_hdr));
     h->magic = LARGE_MAGIC_LIVE;
     h->base = base;
-    h->map_size = map_size;
+    h->user = user;
+    h->nchunks = n;
+    h->end = hak_align_up(off + size, HAK_PAGE);
+    h->touched = max_size(touched, h->end);
     HAK_STAT_INC(large_allocs);
+    if (touched) HAK_STAT_INC(large_cache_hits);
+    account(1, (ptrdiff_t)n);
     return user;
 }
 
 static large_hdr *large_header(const void *p, const char *what)
 {
-    /* Every 2 MiB chunk the map marks large is ours, so the bytes below p are readable
-     * unless p sits at the very start of a chunk. */
-    if (((uintptr_t)p & HAK_SEG_MASK) < sizeof(large_hdr))
+    /* Every chunk the map marks large is handed out, so the bytes below p are readable when
+     * they lie in such a chunk. */
+    const uint8_t *below = (const uint8_t *)p - sizeof(large_hdr);
+    if (((uintptr_t)p & 15) != 0 || (((uintptr_t)p & HAK_SEG_MASK) < sizeof(large_hdr) &&
+                                     hak_segmap_kind(below) != HAK_SEG_LARGE))
         hak_fatal_ptr(what, "invalid pointer", p);
-    large_hdr *h = (large_hdr *)(uintptr_t)((const uint8_t *)p - sizeof(large_hdr));
-    if (((uintptr_t)p & 15) == 0 && h->magic == LARGE_MAGIC_LIVE &&
-        (uint8_t *)p - h->base < (ptrdiff_t)HAK_SEG_SIZE)
-        return h;
-    if (((uintptr_t)p & 15) == 0 && h->magic == LARGE_MAGIC_FREE)
-        hak_fatal_ptr(what, "double free of", p);
+    large_hdr *h = (large_hdr *)(uintptr_t)below;
+    if (h->magic == LARGE_MAGIC_LIVE && h->user == p) return h;
+    if (h->magic == LARGE_MAGIC_FREE && h->user == p) hak_fatal_ptr(what, "double free of", p);
     hak_fatal_ptr(what, "invalid pointer", p);
 }
 
@@ -101,69 +104,63 @@ void hak_large_free(void *p)
 {
     large_hdr *h = large_header(p, "free()");
     uint8_t *base = h->base;
-    size_t map_size = h->map_size;
+    size_t n = h->nchunks, touched = h->touched;
     h->magic = LARGE_MAGIC_FREE;
-    if (map_size > HAK_LARGE_CACHE_MAX_BYTES / 2) {
-        large_unmap(base, map_size);
-        return;
-    }
-    large_slot evict[HAK_LARGE_CACHE_SLOTS];
-    unsigned nevict = 0;
-    pthread_mutex_lock(&large_lock);
-    while (cache_n && (cache_n == HAK_LARGE_CACHE_SLOTS ||
-                       cache_bytes + map_size > HAK_LARGE_CACHE_MAX_BYTES)) {
-        evict[nevict++] = cache[0];
-        cache_bytes -= cache[0].map_size;
-        for (unsigned j = 0; j + 1 < cache_n; j++)
-            cache[j] = cache[j + 1];
-        cache_n--;
-    }
-    cache[cache_n++] = (large_slot){base, map_size};
-    cache_bytes += map_size;
-    pthread_mutex_unlock(&large_lock);
-    for (unsigned i = 0; i < nevict; i++)
-        large_unmap(evict[i].base, evict[i].map_size);
+    account(-1, -(ptrdiff_t)n);
+    hak_segmap_set(base, n * CHUNK, HAK_SEG_NONE);
+    hak_chunk_free(base, n, touched);
 }
 
-void *hak_large_grow(void *p, size_t size)
+void *hak_large_resize(void *p, size_t size)
 {
     large_hdr *h = large_header(p, "realloc()");
     size_t off = (size_t)((uint8_t *)p - h->base);
-    if (size > SIZE_MAX - off - HAK_SEG_SIZE) return NULL;
-    size_t need = hak_align_up(off + size, HAK_SEG_SIZE);
-    if (need <= h->map_size) return p;
-    uint8_t *base = hak_os_map_aligned(need, HAK_SEG_SIZE);
-    if (!base) return NULL;
-    uint8_t *old_base = h->base;
-    size_t old_size = h->map_size;
-    if (!hak_os_move(old_base, old_size, base)) {
-        hak_os_unmap(base, need);
-        return NULL;
+    if (size > SIZE_MAX - off - CHUNK) return NULL;
+    size_t n = h->nchunks, m = hak_align_up(off + size, CHUNK) / CHUNK;
+    size_t end = hak_align_up(off + size, HAK_PAGE);
+    size_t touched;
+    if (m < n) {
+        uint8_t *tail = h->base + m * CHUNK;
+        hak_segmap_set(tail, (n - m) * CHUNK, HAK_SEG_NONE);
+        hak_chunk_free(tail, n - m, h->touched > m * CHUNK ? h->touched - m * CHUNK : 0);
+        h->nchunks = m;
+        if (h->touched > m * CHUNK) h->touched = m * CHUNK;
+    } else if (m > n && hak_chunk_extend(h->base, n, m, 0, &touched)) {
+        if (!hak_segmap_set(h->base + n * CHUNK, (m - n) * CHUNK, HAK_SEG_LARGE)) {
+            hak_chunk_free(h->base + n * CHUNK, m - n, touched);
+            return NULL;
+        }
+        h->nchunks = m;
+        if (touched) h->touched = max_size(h->touched, n * CHUNK + touched);
+    } else if (m > n) {
+        uint8_t *base = hak_chunk_alloc(m, CHUNK, 0, 0, &touched);
+        if (!base) return NULL;
+        uint8_t *old = h->base;
+        size_t old_touched = h->touched;
+        if (!hak_segmap_set(base, m * CHUNK, HAK_SEG_LARGE)) {
+            hak_chunk_free(base, m, touched);
+            return NULL;
+        }
+        /* Unmarked before the old chunks are given back: another thread may take them. */
+        hak_segmap_set(old, n * CHUNK, HAK_SEG_NONE);
+        if (!hak_chunk_move(old, n, base)) {
+            memcpy(base, old, old_touched);
+            hak_chunk_free(old, n, old_touched);
+        }
+        h = (large_hdr *)(void *)(base + off - sizeof(large_hdr));
+        h->base = base;
+        h->user = base + off;
+        h->nchunks = m;
+        h->touched = max_size(old_touched, touched);
     }
-    hak_segmap_set(old_base, old_size, HAK_SEG_NONE);
-    hak_segmap_set(base, need, HAK_SEG_LARGE);
-    h = (large_hdr *)(void *)(base + off - sizeof(large_hdr));
-    h->base = base;
-    h->map_size = need;
-    return base + off;
+    account(0, (ptrdiff_t)h->nchunks - (ptrdiff_t)n);
+    h->end = end;
+    h->touched = max_size(h->touched, end);
+    return h->user;
 }
 
 size_t hak_large_usable(const void *p)
 {
     large_hdr *h = large_header(p, "malloc_usable_size()");
-    return (size_t)(h->base + h->map_size - (const uint8_t *)p);
-}
-
-void hak_large_trim(void)
-{
-    pthread_mutex_lock(&large_lock);
-    unsigned n = cache_n;
-    large_slot all[HAK_LARGE_CACHE_SLOTS];
-    for (unsigned i = 0; i < n; i++)
-        all[i] = cache[i];
-    cache_n = 0;
-    cache_bytes = 0;
-    pthread_mutex_unlock(&large_lock);
-    for (unsigned i = 0; i < n; i++)
-        large_unmap(all[i].base, all[i].map_size);
+    return (size_t)(h->base + h->end - (const uint8_t *)p);
 }

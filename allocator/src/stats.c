@@ -5,6 +5,7 @@
  * are merged into the global ones when it exits, and the dump adds the live threads'),
  * and early crashes (fatal signals dump before the default action runs). */
 #include "stats.h"
+#include "os.h"
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,15 +18,6 @@ static _Atomic uint64_t gstats[HAK_NCOUNTERS];
 void hak_gstat_add(int counter, uint64_t n)
 {
     atomic_fetch_add_explicit(&gstats[counter], n, memory_order_relaxed);
-}
-
-void hak_gstat_max(int counter, uint64_t value)
-{
-    uint64_t old = atomic_load_explicit(&gstats[counter], memory_order_relaxed);
-    while (old < value &&
-           !atomic_compare_exchange_weak_explicit(&gstats[counter], &old, value,
-                                                  memory_order_relaxed, memory_order_relaxed))
-        ;
 }
 
 static const char *const counter_names[HAK_NCOUNTERS] = {
@@ -138,6 +130,14 @@ static void stats_sum(uint64_t *out, bool blocking)
                 out[i] += atomic_load_explicit(&t->counters->v[i], memory_order_relaxed);
         pthread_mutex_unlock(&threads_lock);
     }
+    /* The OS layer keeps its own counters (it calls nothing above it). */
+    hak_os_stats os;
+    hak_os_stats_get(&os);
+    out[HAK_C_mmap_calls] = os.mmap_calls;
+    out[HAK_C_munmap_calls] = os.munmap_calls;
+    out[HAK_C_madvise_calls] = os.madvise_calls;
+    out[HAK_C_bytes_mapped] = os.bytes_mapped;
+    out[HAK_C_peak_bytes_mapped] = os.peak_bytes_mapped;
     /* The inline front counts only its own events (one increment per call). */
     out[HAK_C_malloc_calls] += out[HAK_C_fast_path_hits] + out[HAK_C_fast_path_misses];
     out[HAK_C_free_calls] += out[HAK_C_fast_path_frees];

@@ -1,7 +1,7 @@
 /* stats.h: counter totals and their output. Owns the global counters (exited threads' totals
- * and the OS-level ones), the HAKMEM_STATS / HAKMEM_STATS_FILE / HAKMEM_TINY_FAST_STATS
+ * and the slow paths' ones), the HAKMEM_STATS / HAKMEM_STATS_FILE / HAKMEM_TINY_FAST_STATS
  * settings, the registry of live threads' counters, the exit-time dump and the best-effort
- * dump on fatal signals. Calls nothing of the allocator (the layers call into it). */
+ * dump on fatal signals. Calls os.h (the OS layer's own counters); the layers call into it. */
 #ifndef HAKMEM_STATS_H
 #define HAKMEM_STATS_H
 

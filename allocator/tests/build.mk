@@ -9,6 +9,7 @@
 #   preload glibc-linked, re-executes itself under LD_PRELOAD=./libhakmem.so (t_preload_self)
 #   counters, counters_preload   like rel and preload, with HAKMEM_COUNTERS=1 (the build the
 #           harness's counters runs use): $(BUILD)/alloc-counters/libhakmem.{a,so}
+#   unit    like rel, compiled with the allocator's internal headers (tests of one layer)
 #   glibc   no hakmem at all: validates the tests themselves (make alloc-tests-glibc, not in
 #           make test); where glibc differs from the spec they fail there by design
 #           (glibc's own free() messages, aligned_alloc alignment checks, arena trimming)
@@ -17,9 +18,8 @@ ALLOC_TEST_DIR := $(BUILD)/tests/allocator
 ALLOC_TEST_SUPPORT := $(addprefix allocator/tests/,t_pattern.c t_child.c t_flavor.c)
 ALLOC_TEST_HDRS := allocator/tests/t_alloc.h allocator/include/hakmem.h
 ALLOC_TEST_CFLAGS := $(CFLAGS_COMMON) -Iallocator/include -Iallocator/tests \
-  -DT_PURGE_DELAY_MS=$(PURGE_DELAY_MS) \
   -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-realloc -fno-builtin-free \
-  -fno-builtin-aligned_alloc
+  -fno-builtin-aligned_alloc -DT_PURGE_DELAY_MS=$(PURGE_DELAY_MS)
 
 ALLOC_TEST_FLAGS_rel := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM
 ALLOC_TEST_LIB_rel := $(ALLOC_DIR)/libhakmem.a
@@ -46,6 +46,9 @@ ALLOC_TEST_LIB_counters_preload :=
 ALLOC_TEST_DEP_counters_preload := $(BUILD)/alloc-counters/libhakmem.so
 ALLOC_TEST_FLAGS_glibc :=
 ALLOC_TEST_LIB_glibc :=
+# unit: the release library driven through its internal headers (allocator/src).
+ALLOC_TEST_FLAGS_unit := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM -Iallocator/src $(ALLOC_DEFS)
+ALLOC_TEST_LIB_unit := $(ALLOC_DIR)/libhakmem.a
 
 # The per-thread counters are compiled in only with HAKMEM_COUNTERS=1; the stats tests need them.
 ALLOC_COUNTERS_DEFS := $(filter-out -DHAKMEM_COUNTERS=%,$(ALLOC_DEFS)) -DHAKMEM_COUNTERS=1
@@ -79,6 +82,8 @@ $(call alloc_tests,test_memory_return,rel glibc)
 $(call alloc_tests,test_page_runs,rel preload asan tsan secure glibc)
 $(call alloc_tests,test_stats_file,counters counters_preload)
 $(call alloc_tests,test_secure,secure secure1 secure2)
+$(call alloc_tests,test_segmap,unit)
+$(call alloc_tests,test_remap_race,rel)
 
 # The C++ program the preload script runs (glibc-linked, like any program users preload into).
 $(ALLOC_TEST_DIR)/cxx_churn: allocator/tests/cxx_churn.cpp
@@ -91,3 +96,6 @@ alloc-tests-glibc: $(ALLOC_TESTS_glibc)
 test-build: $(ALLOC_TEST_DIR)/cxx_churn libhakmem.so
 TEST_BINS += $(ALLOC_TESTS_run)
 TEST_SCRIPTS += $(sort $(wildcard allocator/tests/test_*.sh))
+
+# The fuzzers: allocator/tests/fuzz/ (libFuzzer targets, their corpus, make fuzz).
+include allocator/tests/fuzz/build.mk

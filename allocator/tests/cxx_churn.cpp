@@ -1,12 +1,15 @@
 // C++ allocation through the allocator under test: new/delete, new[]/delete[], sized delete,
-// over-aligned new (alignas types and std::align_val_t up to 1 MiB), nothrow new, and
-// std::vector / std::string / std::map churn across threads. Prints deterministic results
-// (identical under any correct allocator) and exits 1 on the first wrong one.
-// When LD_PRELOAD names libhakmem.so, it also fails unless the library is really mapped.
+// over-aligned new (alignas types and std::align_val_t up to 1 MiB), nothrow new, the
+// new_handler and std::bad_alloc on a request nothing can serve, and std::vector /
+// std::string / std::map churn across threads. Prints deterministic results (identical under
+// any correct allocator) and exits 1 on the first wrong one.
+// When LD_PRELOAD names libhakmem.so, it also fails unless the library is really mapped and
+// every form of operator new and delete is the library's own (not libstdc++'s over malloc).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -106,6 +109,113 @@ void aligned_new_delete()
     std::printf("aligned new/delete ok\n");
 }
 
+int handler_calls = 0;
+
+// The standard's contract: on failure operator new calls the handler and tries again while one
+// is installed. This one uninstalls itself, so the retry fails and std::bad_alloc follows.
+void give_up_handler()
+{
+    handler_calls++;
+    std::set_new_handler(nullptr);
+}
+
+void throwing_handler()
+{
+    throw std::bad_alloc();
+}
+
+void new_handler_and_bad_alloc()
+{
+    volatile std::size_t impossible = SIZE_MAX / 2;
+    for (int form = 0; form < 4; form++) {
+        handler_calls = 0;
+        std::set_new_handler(give_up_handler);
+        bool threw = false;
+        try {
+            void *p = form == 0   ? ::operator new(impossible)
+                      : form == 1 ? ::operator new[](impossible)
+                      : form == 2 ? ::operator new(impossible, std::align_val_t(64))
+                                  : ::operator new[](impossible, std::align_val_t(4096));
+            ::operator delete(p);
+        } catch (const std::bad_alloc &) {
+            threw = true;
+        }
+        check(threw, "operator new of an impossible size throws std::bad_alloc");
+        check(handler_calls == 1, "operator new calls the new_handler once before throwing");
+    }
+    handler_calls = 0;
+    std::set_new_handler(give_up_handler);
+    check(::operator new(impossible, std::nothrow) == nullptr, "nothrow new returns nullptr");
+    check(handler_calls == 1, "nothrow new calls the new_handler too");
+    check(::operator new(impossible, std::align_val_t(256), std::nothrow) == nullptr,
+          "aligned nothrow new returns nullptr");
+    // A handler may throw std::bad_alloc itself: the nothrow forms still return nullptr.
+    std::set_new_handler(throwing_handler);
+    check(::operator new(impossible, std::nothrow) == nullptr,
+          "nothrow new returns nullptr when the new_handler throws");
+    check(::operator new[](impossible, std::align_val_t(64), std::nothrow) == nullptr,
+          "aligned nothrow new[] returns nullptr when the new_handler throws");
+    std::set_new_handler(nullptr);
+    std::printf("new_handler and bad_alloc ok\n");
+}
+
+// Every replaceable form, by address: when hakmem is preloaded, each is defined in it.
+void operators_are_the_allocators()
+{
+    const void *forms[] = {
+        reinterpret_cast<const void *>(static_cast<void *(*)(std::size_t)>(&::operator new)),
+        reinterpret_cast<const void *>(static_cast<void *(*)(std::size_t)>(&::operator new[])),
+        reinterpret_cast<const void *>(
+            static_cast<void *(*)(std::size_t, const std::nothrow_t &) noexcept>(&::operator new)),
+        reinterpret_cast<const void *>(
+            static_cast<void *(*)(std::size_t, const std::nothrow_t &) noexcept>(
+                &::operator new[])),
+        reinterpret_cast<const void *>(
+            static_cast<void *(*)(std::size_t, std::align_val_t)>(&::operator new)),
+        reinterpret_cast<const void *>(
+            static_cast<void *(*)(std::size_t, std::align_val_t)>(&::operator new[])),
+        reinterpret_cast<const void *>(
+            static_cast<void *(*)(std::size_t, std::align_val_t, const std::nothrow_t &) noexcept>(
+                &::operator new)),
+        reinterpret_cast<const void *>(
+            static_cast<void *(*)(std::size_t, std::align_val_t, const std::nothrow_t &) noexcept>(
+                &::operator new[])),
+        reinterpret_cast<const void *>(static_cast<void (*)(void *) noexcept>(&::operator delete)),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *) noexcept>(&::operator delete[])),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, const std::nothrow_t &) noexcept>(&::operator delete)),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, const std::nothrow_t &) noexcept>(&::operator delete[])),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::size_t) noexcept>(&::operator delete)),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::size_t) noexcept>(&::operator delete[])),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::align_val_t) noexcept>(&::operator delete)),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::align_val_t) noexcept>(&::operator delete[])),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::align_val_t, const std::nothrow_t &) noexcept>(
+                &::operator delete)),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::align_val_t, const std::nothrow_t &) noexcept>(
+                &::operator delete[])),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::size_t, std::align_val_t) noexcept>(
+                &::operator delete)),
+        reinterpret_cast<const void *>(
+            static_cast<void (*)(void *, std::size_t, std::align_val_t) noexcept>(
+                &::operator delete[])),
+    };
+    for (const void *f : forms) {
+        Dl_info info;
+        bool ours = dladdr(f, &info) != 0 && info.dli_fname != nullptr &&
+                    std::strstr(info.dli_fname, "libhakmem.so") != nullptr;
+        check(ours, "every operator new/delete form is libhakmem.so's own");
+    }
+}
+
 std::uint64_t mix(std::uint64_t x)
 {
     x ^= x >> 33;
@@ -177,10 +287,13 @@ bool hakmem_mapped()
 int main()
 {
     const char *preload = std::getenv("LD_PRELOAD");
-    if (preload != nullptr && std::strstr(preload, "libhakmem.so") != nullptr)
+    if (preload != nullptr && std::strstr(preload, "libhakmem.so") != nullptr) {
         check(hakmem_mapped(), "libhakmem.so is mapped (LD_PRELOAD in effect)");
+        operators_are_the_allocators();
+    }
     plain_new_delete();
     aligned_new_delete();
+    new_handler_and_bad_alloc();
     containers_across_threads();
     return failures == 0 ? 0 : 1;
 }

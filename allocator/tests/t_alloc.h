@@ -63,6 +63,8 @@ size_t t_pattern_check(const void *p, size_t n, uint64_t owner, uint64_t size, u
 /* 1 when the running program allocates through hakmem rather than glibc: the object that
  * defines the malloc this program calls is not libc.so. Only meaningful for libc-name builds. */
 int t_hakmem_is_active(void);
+/* 1 when the function fn points to is defined outside libc.so (by hakmem, when it runs). */
+int t_fn_outside_libc(const void *fn);
 
 /* With -DT_PRELOAD_LIB: re-executes the program (same argv) under LD_PRELOAD=T_PRELOAD_LIB
  * unless it already runs that way; returns only on failure, after printing why. Without it:

@@ -9,12 +9,17 @@
 
 #include "t_alloc.h"
 
+int t_fn_outside_libc(const void *fn)
+{
+    Dl_info info;
+    if (dladdr(fn, &info) == 0 || info.dli_fname == NULL) return 0;
+    return strstr(info.dli_fname, "libc.so") == NULL;
+}
+
 int t_hakmem_is_active(void)
 {
     void *(*volatile m)(size_t) = malloc;
-    Dl_info info;
-    if (dladdr((void *)m, &info) == 0 || info.dli_fname == NULL) return 0;
-    return strstr(info.dli_fname, "libc.so") == NULL;
+    return t_fn_outside_libc((const void *)m);
 }
 
 void t_preload_self(char **argv)

@@ -1,8 +1,11 @@
-/* API conformance of the allocator: every entry point, alignments from 1 B to 1 MiB across the
+/* API conformance of the allocator: every entry point, alignments from 1 B to 1 GiB across the
  * tiers, usable sizes, realloc across every tier boundary, calloc zeroing (fresh and reused
- * memory) and the errno contract for impossible requests. Built for the static release and
- * debug libraries (libc names), for ./libhakmem.so under LD_PRELOAD (the exported symbol set)
- * and for ASan+UBSan (hak_* names), see allocator/tests/build.mk. */
+ * memory) and the errno contract for impossible requests; with the libc names also the rest
+ * of glibc's surface: malloc_trim, mallinfo2 / mallinfo, malloc_stats, malloc_info, the
+ * __libc_* names, and (on hakmem) cfree and C23 free_sized / free_aligned_sized, each name
+ * resolving into the allocator. Built for the static release and debug libraries (libc
+ * names), for ./libhakmem.so under LD_PRELOAD (the exported symbol set) and for ASan+UBSan
+ * (hak_* names), see allocator/tests/build.mk. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,11 +16,33 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dlfcn.h>
+#include <fcntl.h>
 
 #include "t_alloc.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MIB ((size_t)1 << 20)
+#define GIB ((size_t)1 << 30)
+
+/* glibc's internal names (exported by glibc, not declared by its headers), and the names
+ * glibc does not have (cfree is a compat symbol only, free_sized arrived in glibc 2.40). */
+void *__libc_malloc(size_t size);
+void __libc_free(void *p);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t size);
+void *__libc_memalign(size_t align, size_t size);
+void *__libc_valloc(size_t size);
+void *__libc_pvalloc(size_t size);
+void cfree(void *p);
+void free_sized(void *p, size_t size);
+void free_aligned_sized(void *p, size_t align, size_t size);
+/* A glibc-linked binary (preload) cannot link those three: it finds them at run time. */
+#ifdef T_LINKS_HAKMEM
+#define T_LIBC_FN(name) ((void *)(uintptr_t)name)
+#else
+#define T_LIBC_FN(name) dlsym(RTLD_DEFAULT, #name)
+#endif
 
 /* Sizes on both sides of each tier boundary, plus a few in the middle of each tier. */
 /* clang-format off */
@@ -142,11 +167,11 @@ static void *aligned_call(enum aligned_fn fn, size_t align, size_t size)
     return NULL;
 }
 
-/* For every power-of-two alignment from min_align to 1 MiB, all tier sizes are live at once:
+/* For every power-of-two alignment from min_align to 1 GiB, all tier sizes are live at once:
  * each is aligned, has the usable size asked, and keeps its own contents. */
 static void check_aligned_function(enum aligned_fn fn, size_t min_align)
 {
-    for (size_t align = min_align; align <= MIB; align *= 2) {
+    for (size_t align = min_align; align <= GIB; align *= 2) {
         void *blocks[COUNT(tier_sizes)];
         for (size_t s = 0; s < COUNT(tier_sizes); s++) {
             size_t n = tier_sizes[s];
@@ -165,22 +190,58 @@ static void check_aligned_function(enum aligned_fn fn, size_t min_align)
     }
 }
 
-static void posix_memalign_honours_alignments_8_to_1mib_across_tiers(void **state)
+/* Size 0 at every alignment: a block (or NULL, which C allows) that is aligned, distinct from a
+ * second one, and ours to ask about and to free. The fuzzer found a chunk-aligned block of size
+ * 0 placed just past the end of its own run, so that free() called it foreign. */
+static void aligned_blocks_of_size_zero_are_live_and_freeable(void **state)
+{
+    (void)state;
+    for (int fn = ALIGN_POSIX_MEMALIGN; fn <= ALIGN_MEMALIGN; fn++)
+        for (size_t align = sizeof(void *); align <= GIB; align *= 2) {
+            void *p = aligned_call((enum aligned_fn)fn, align, 0);
+            void *q = aligned_call((enum aligned_fn)fn, align, 0);
+            if (p && (uintptr_t)p % align != 0) fail_msg("alignment %zu, size 0: got %p", align, p);
+            if (p && p == q) fail_msg("alignment %zu, size 0: the same block twice", align);
+            if (p) (void)T_USABLE_SIZE(p);
+            T_FREE(p);
+            T_FREE(q);
+        }
+}
+
+static void posix_memalign_honours_alignments_8_to_1gib_across_tiers(void **state)
 {
     (void)state;
     check_aligned_function(ALIGN_POSIX_MEMALIGN, sizeof(void *));
 }
 
-static void aligned_alloc_honours_alignments_1_to_1mib_across_tiers(void **state)
+static void aligned_alloc_honours_alignments_1_to_1gib_across_tiers(void **state)
 {
     (void)state;
     check_aligned_function(ALIGN_ALIGNED_ALLOC, 1);
 }
 
-static void memalign_honours_alignments_1_to_1mib_across_tiers(void **state)
+static void memalign_honours_alignments_1_to_1gib_across_tiers(void **state)
 {
     (void)state;
     check_aligned_function(ALIGN_MEMALIGN, 1);
+}
+
+/* Any power of two that fits: 2^31 .. 2^40 either works (aligned, usable) or fails with
+ * ENOMEM when the address space has no such room; never a misaligned block. */
+static void alignments_beyond_1gib_are_honoured_or_refused_with_enomem(void **state)
+{
+    (void)state;
+    for (size_t align = 2 * GIB; align <= ((size_t)1 << 40); align *= 4) {
+        errno = 0;
+        void *p = T_ALIGNED_ALLOC(align, 4096);
+        if (p == NULL) {
+            if (errno != ENOMEM) fail_msg("aligned_alloc(%zu): NULL with errno %d", align, errno);
+            continue;
+        }
+        if ((uintptr_t)p % align != 0) fail_msg("aligned_alloc(%zu): got %p", align, p);
+        memset(p, 0x77, 4096);
+        T_FREE(p);
+    }
 }
 
 static void valloc_returns_page_aligned_blocks_across_tiers(void **state)
@@ -518,6 +579,298 @@ static void aligned_functions_with_impossible_size_fail_with_enomem(void **state
     }
 }
 
+#ifndef T_USE_HAK
+/* glibc's surface beyond the C standard. */
+#define FN(name)                                                                                   \
+    {                                                                                              \
+#name, (const void *)(uintptr_t)name                                                       \
+    }
+struct named_fn {
+    const char *name;
+    const void *fn;
+};
+
+/* mallinfo is deprecated in glibc's header, and still what older programs call. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static struct mallinfo old_mallinfo(void)
+{
+    return mallinfo();
+}
+#ifdef T_EXPECT_HAKMEM
+static const void *mallinfo_fn(void)
+{
+    return (const void *)(uintptr_t)mallinfo;
+}
+#endif
+#pragma GCC diagnostic pop
+
+#ifdef T_EXPECT_HAKMEM
+static void every_libc_allocation_name_resolves_into_the_allocator(void **state)
+{
+    (void)state;
+    static const struct named_fn fns[] = {
+        FN(malloc),
+        FN(free),
+        FN(calloc),
+        FN(realloc),
+        FN(reallocarray),
+        FN(posix_memalign),
+        FN(aligned_alloc),
+        FN(memalign),
+        FN(valloc),
+        FN(pvalloc),
+        FN(malloc_usable_size),
+        FN(malloc_trim),
+        FN(mallinfo2),
+        FN(malloc_stats),
+        FN(malloc_info),
+        FN(__libc_malloc),
+        FN(__libc_free),
+        FN(__libc_calloc),
+        FN(__libc_realloc),
+        FN(__libc_memalign),
+        FN(__libc_valloc),
+        FN(__libc_pvalloc),
+    };
+    for (size_t i = 0; i < COUNT(fns); i++) {
+        const void *volatile fn = fns[i].fn;
+        if (!t_fn_outside_libc(fn)) fail_msg("%s resolves into libc, not hakmem", fns[i].name);
+    }
+    static const char *const glibc_lacks[] = {"cfree", "free_sized", "free_aligned_sized"};
+    const void *lacking[] = {T_LIBC_FN(cfree), T_LIBC_FN(free_sized),
+                             T_LIBC_FN(free_aligned_sized)};
+    for (size_t i = 0; i < COUNT(lacking); i++)
+        if (lacking[i] == NULL || !t_fn_outside_libc(lacking[i]))
+            fail_msg("%s is not hakmem's (%p)", glibc_lacks[i], lacking[i]);
+    if (!t_fn_outside_libc(mallinfo_fn())) fail_msg("mallinfo resolves into libc, not hakmem");
+}
+#endif
+
+#ifdef T_LINKS_HAKMEM
+/* The libc names are the engine's functions under a second name: no wrapper, no extra jump. */
+static void libc_names_are_aliases_of_the_engine(void **state)
+{
+    (void)state;
+    static const struct named_fn pairs[][2] = {
+        {FN(malloc), FN(hak_malloc)},
+        {FN(free), FN(hak_free)},
+        {FN(calloc), FN(hak_calloc)},
+        {FN(realloc), FN(hak_realloc)},
+        {FN(reallocarray), FN(hak_reallocarray)},
+        {FN(posix_memalign), FN(hak_posix_memalign)},
+        {FN(aligned_alloc), FN(hak_aligned_alloc)},
+        {FN(memalign), FN(hak_memalign)},
+        {FN(valloc), FN(hak_valloc)},
+        {FN(pvalloc), FN(hak_pvalloc)},
+        {FN(malloc_usable_size), FN(hak_malloc_usable_size)},
+        {FN(cfree), FN(hak_free)},
+        {FN(free_sized), FN(hak_free_sized)},
+        {FN(free_aligned_sized), FN(hak_free_aligned_sized)},
+        {FN(malloc_trim), FN(hak_malloc_trim)},
+        {FN(__libc_malloc), FN(hak_malloc)},
+        {FN(__libc_free), FN(hak_free)},
+        {FN(__libc_calloc), FN(hak_calloc)},
+        {FN(__libc_realloc), FN(hak_realloc)},
+        {FN(__libc_memalign), FN(hak_memalign)},
+        {FN(__libc_valloc), FN(hak_valloc)},
+        {FN(__libc_pvalloc), FN(hak_pvalloc)},
+    };
+    for (size_t i = 0; i < COUNT(pairs); i++)
+        if (pairs[i][0].fn != pairs[i][1].fn)
+            fail_msg("%s (%p) is not %s (%p)", pairs[i][0].name, pairs[i][0].fn, pairs[i][1].name,
+                     pairs[i][1].fn);
+}
+#endif
+
+static void libc_internal_names_allocate_and_free_with_the_public_ones(void **state)
+{
+    (void)state;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *p = __libc_malloc(100);
+    assert_non_null(p);
+    t_pattern_fill(p, 100, 6, 100, 1);
+    p = __libc_realloc(p, 300000);
+    assert_non_null(p);
+    assert_pattern_intact(p, 100, 6, 1);
+    free(p); /* an __libc_* block through the public name, and back */
+    p = malloc(5000);
+    assert_non_null(p);
+    __libc_free(p);
+    p = __libc_calloc(1000, 10);
+    assert_non_null(p);
+    assert_all_zero(p, 10000, "__libc_calloc", 10000);
+    __libc_free(p);
+    p = __libc_memalign(4096, 100);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % 4096, 0);
+    assert_true(malloc_usable_size(p) >= 100);
+    __libc_free(p);
+    p = __libc_valloc(100);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % page, 0);
+    __libc_free(p);
+    p = __libc_pvalloc(100);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % page, 0);
+    assert_true(malloc_usable_size(p) >= page);
+    memset(p, 1, page);
+    __libc_free(p);
+}
+
+#ifdef T_EXPECT_HAKMEM
+enum free_kind { FREE_CFREE, FREE_SIZED, FREE_ALIGNED_SIZED };
+
+/* 100 blocks of 4 MiB, each written and freed through the name: a name that did not free
+ * would leave 400 MiB resident. */
+static void expect_name_frees(enum free_kind kind, const char *name)
+{
+    enum { ROUNDS = 100 };
+    const size_t n = 4 * MIB;
+    void (*volatile by_cfree)(void *) = (void (*)(void *))T_LIBC_FN(cfree);
+    void (*volatile by_sized)(void *, size_t) = (void (*)(void *, size_t))T_LIBC_FN(free_sized);
+    void (*volatile by_aligned)(void *, size_t, size_t) =
+        (void (*)(void *, size_t, size_t))T_LIBC_FN(free_aligned_sized);
+    assert_true(by_cfree && by_sized && by_aligned);
+    size_t before = t_rss_bytes();
+    for (int i = 0; i < ROUNDS; i++) {
+        unsigned char *p = kind == FREE_ALIGNED_SIZED ? aligned_alloc(2 * MIB, n) : malloc(n);
+        assert_non_null(p);
+        memset(p, i, n);
+        if (kind == FREE_CFREE)
+            by_cfree(p);
+        else if (kind == FREE_SIZED)
+            by_sized(p, n);
+        else
+            by_aligned(p, 2 * MIB, n);
+    }
+    size_t after = t_rss_bytes();
+    if (after > before + 64 * MIB)
+        fail_msg("%s: RSS grew %zu MiB over %d blocks of 4 MiB freed by it", name,
+                 (after - before) >> 20, ROUNDS);
+}
+
+static void cfree_free_sized_and_free_aligned_sized_free(void **state)
+{
+    (void)state;
+    expect_name_frees(FREE_CFREE, "cfree");
+    expect_name_frees(FREE_SIZED, "free_sized");
+    expect_name_frees(FREE_ALIGNED_SIZED, "free_aligned_sized");
+    ((void (*)(void *, size_t))T_LIBC_FN(free_sized))(NULL, 10);
+    ((void (*)(void *, size_t, size_t))T_LIBC_FN(free_aligned_sized))(NULL, 64, 10);
+}
+
+static void malloc_trim_returns_free_memory_and_says_so(void **state)
+{
+    (void)state;
+    enum { N = 512 };
+    static void *blocks[N];
+    for (int i = 0; i < N; i++) {
+        blocks[i] = malloc(64 * 1024);
+        assert_non_null(blocks[i]);
+        memset(blocks[i], i, 64 * 1024);
+    }
+    for (int i = 0; i < N; i++)
+        free(blocks[i]);
+    size_t before = t_rss_bytes();
+    assert_int_equal(malloc_trim(0), 1);
+    size_t after = t_rss_bytes();
+    if (after + 16 * MIB > before)
+        fail_msg("malloc_trim(0) after freeing 32 MiB: RSS %zu -> %zu MiB", before >> 20,
+                 after >> 20);
+    assert_int_equal(malloc_trim(0), 0); /* nothing left to give back */
+}
+#endif
+
+/* glibc's contract for both structures: live mmapped (here: large) blocks in hblks / hblkhd,
+ * and arena = uordblks + fordblks. */
+static void mallinfo2_and_mallinfo_count_large_blocks(void **state)
+{
+    (void)state;
+    const size_t n = 64 * MIB; /* above glibc's largest dynamic mmap threshold */
+    struct mallinfo2 m0 = mallinfo2();
+    unsigned char *p = malloc(n);
+    assert_non_null(p);
+    memset(p, 1, n);
+    struct mallinfo2 m1 = mallinfo2();
+    struct mallinfo old = old_mallinfo();
+    if (m1.hblks < m0.hblks + 1 || m1.hblkhd < m0.hblkhd + n)
+        fail_msg("mallinfo2 with a 64 MiB block: hblks %zu -> %zu, hblkhd %zu -> %zu", m0.hblks,
+                 m1.hblks, m0.hblkhd, m1.hblkhd);
+    if (m1.uordblks + m1.fordblks != m1.arena)
+        fail_msg("mallinfo2: uordblks %zu + fordblks %zu != arena %zu", m1.uordblks, m1.fordblks,
+                 m1.arena);
+    if ((size_t)old.hblks != m1.hblks || (size_t)old.hblkhd != m1.hblkhd)
+        fail_msg("mallinfo: hblks %d hblkhd %d, mallinfo2 says %zu %zu", old.hblks, old.hblkhd,
+                 m1.hblks, m1.hblkhd);
+    free(p);
+    struct mallinfo2 m2 = mallinfo2();
+    if (m2.hblks + 1 > m1.hblks || m2.hblkhd + n > m1.hblkhd)
+        fail_msg("mallinfo2 after the free: hblks %zu -> %zu, hblkhd %zu -> %zu", m1.hblks,
+                 m2.hblks, m1.hblkhd, m2.hblkhd);
+}
+
+/* Runs fn with stderr sent to a temporary file; returns what it wrote (static buffer). */
+static const char *stderr_of(void (*fn)(void))
+{
+    static char text[8192];
+    char path[] = "/tmp/hakmem-stderr-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fd, 2);
+    fn();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    close(fd);
+    text[n > 0 ? n : 0] = '\0';
+    return text;
+}
+
+static void malloc_stats_prints_glibc_layout_to_stderr(void **state)
+{
+    (void)state;
+    const char *text = stderr_of(malloc_stats);
+    static const char *const lines[] = {"Arena 0:\n",          "system bytes     = ",
+                                        "in use bytes     = ", "Total (incl. mmap):\n",
+                                        "max mmap regions = ", "max mmap bytes   = "};
+    for (size_t i = 0; i < COUNT(lines); i++)
+        if (strstr(text, lines[i]) == NULL)
+            fail_msg("malloc_stats: no \"%s\" in:\n%s", lines[i], text);
+}
+
+static void malloc_info_writes_glibc_xml(void **state)
+{
+    (void)state;
+    unsigned char *big = malloc(64 * MIB);
+    assert_non_null(big);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(malloc_info(0, f), 0);
+    static char xml[1 << 18];
+    rewind(f);
+    size_t n = fread(xml, 1, sizeof xml - 1, f);
+    xml[n] = '\0';
+    assert_int_equal(malloc_info(1, f), EINVAL); /* glibc returns the error number */
+    fclose(f);
+    free(big);
+    static const char head[] = "<malloc version=\"1\">\n", tail[] = "</malloc>\n";
+    if (strncmp(xml, head, sizeof head - 1) != 0 || n < sizeof tail ||
+        strcmp(xml + n - (sizeof tail - 1), tail) != 0)
+        fail_msg("malloc_info: not <malloc version=\"1\"> ... </malloc>:\n%s", xml);
+    for (const char *line = xml; *line; line = strchr(line, '\n') + 1)
+        if (line[strspn(line, " ")] != '<')
+            fail_msg("malloc_info: a line that is not an element:\n%s", line);
+    const char *mmap = strstr(xml, "<total type=\"mmap\" count=\"");
+    if (mmap == NULL || atoi(mmap + strlen("<total type=\"mmap\" count=\"")) < 1)
+        fail_msg("malloc_info: no mmap total counting the live 64 MiB block:\n%s", xml);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -531,9 +884,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(malloc_usable_size_of_null_is_zero),
         cmocka_unit_test(malloc_usable_size_is_at_least_requested_for_every_size),
         cmocka_unit_test(usable_bytes_are_writable_without_touching_neighbours),
-        cmocka_unit_test(posix_memalign_honours_alignments_8_to_1mib_across_tiers),
-        cmocka_unit_test(aligned_alloc_honours_alignments_1_to_1mib_across_tiers),
-        cmocka_unit_test(memalign_honours_alignments_1_to_1mib_across_tiers),
+        cmocka_unit_test(aligned_blocks_of_size_zero_are_live_and_freeable),
+        cmocka_unit_test(posix_memalign_honours_alignments_8_to_1gib_across_tiers),
+        cmocka_unit_test(aligned_alloc_honours_alignments_1_to_1gib_across_tiers),
+        cmocka_unit_test(memalign_honours_alignments_1_to_1gib_across_tiers),
+        cmocka_unit_test(alignments_beyond_1gib_are_honoured_or_refused_with_enomem),
         cmocka_unit_test(valloc_returns_page_aligned_blocks_across_tiers),
         cmocka_unit_test(pvalloc_rounds_size_up_to_whole_pages),
         cmocka_unit_test(realloc_preserves_contents_across_every_tier_boundary),
@@ -551,6 +906,20 @@ int main(int argc, char **argv)
         cmocka_unit_test(posix_memalign_impossible_size_returns_enomem),
         cmocka_unit_test(aligned_alloc_bad_alignment_fails_with_einval),
         cmocka_unit_test(aligned_functions_with_impossible_size_fail_with_enomem),
+#ifndef T_USE_HAK
+#ifdef T_EXPECT_HAKMEM
+        cmocka_unit_test(every_libc_allocation_name_resolves_into_the_allocator),
+        cmocka_unit_test(cfree_free_sized_and_free_aligned_sized_free),
+        cmocka_unit_test(malloc_trim_returns_free_memory_and_says_so),
+#endif
+#ifdef T_LINKS_HAKMEM
+        cmocka_unit_test(libc_names_are_aliases_of_the_engine),
+#endif
+        cmocka_unit_test(libc_internal_names_allocate_and_free_with_the_public_ones),
+        cmocka_unit_test(mallinfo2_and_mallinfo_count_large_blocks),
+        cmocka_unit_test(malloc_stats_prints_glibc_layout_to_stderr),
+        cmocka_unit_test(malloc_info_writes_glibc_xml),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

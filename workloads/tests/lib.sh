@@ -204,7 +204,7 @@ run_suite() {
 }
 
 # run_apps PRELOAD LABEL SIZE: the whole-program workloads, at SIZE full or quick (the
-# command lines of harness/workloads.conf), finish and print their summary line.
+# command lines of harness/spec/workloads.conf), finish and print their summary line.
 run_apps() {
   local preload=$1 label=$2 size=$3 py_args="" sql=workloads/apps/insert_query.sql rows=20000
   local gcc_src=build/workloads/apps/gcc_full.c lua_rounds=5 lua_sum=2328524 requests=8000
