@@ -34,7 +34,10 @@ alloc-lib-path: $(ALLOC_DIR)/libhakmem.so
 #   debug: HAKMEM_BUILD_RELEASE=0 (assertions, double-free checks), overrides malloc
 #   asan:  debug + AddressSanitizer/UBSan, exports only hak_* (sanitizers own malloc)
 #   tsan:  ThreadSanitizer, exports only hak_*
+#   secure: HAKMEM_SECURE=3 (every mitigation), secure1 and secure2: levels 1 and 2; they
+#          override malloc
 ALLOC_DEBUG_DEFS := $(subst -DHAKMEM_BUILD_RELEASE=$(HAKMEM_BUILD_RELEASE),-DHAKMEM_BUILD_RELEASE=0,$(ALLOC_DEFS))
+ALLOC_SECURE_DEFS = $(filter-out -DHAKMEM_SECURE=%,$(ALLOC_DEFS)) -DHAKMEM_SECURE=$(1)
 # $(call alloc_flavor,NAME,FLAGS[,COMPILER]): COMPILER defaults to $(CC).
 define alloc_flavor
 $(BUILD)/alloc-$(1)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
@@ -48,3 +51,6 @@ SAN_TSAN := -fsanitize=thread
 $(eval $(call alloc_flavor,debug,$(ALLOC_DEBUG_DEFS)))
 $(eval $(call alloc_flavor,asan,$(ALLOC_DEBUG_DEFS) -DHAKMEM_NO_OVERRIDE $(SAN_ASAN)))
 $(eval $(call alloc_flavor,tsan,$(ALLOC_DEFS) -DHAKMEM_NO_OVERRIDE $(SAN_TSAN)))
+$(eval $(call alloc_flavor,secure,$(call ALLOC_SECURE_DEFS,3)))
+$(eval $(call alloc_flavor,secure1,$(call ALLOC_SECURE_DEFS,1)))
+$(eval $(call alloc_flavor,secure2,$(call ALLOC_SECURE_DEFS,2)))

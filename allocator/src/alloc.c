@@ -4,13 +4,15 @@
  * 1 MiB through span.h; large blocks through large.h. Owns argument checking, errno, the
  * debug-build block checks and fault injection hooks. Calls front.h, tcache.h, legacy.h,
  * span.h, large.h, chunk.h (trim), superslab.h (a pointer's tier, debug builds: its live bit),
- * segmap.h, os.h (the page size), fault.h. */
+ * segmap.h, os.h (the page size), fault.h, and secure.h on every small block handed out or
+ * freed (HAKMEM_SECURE >= 2: canary, freed tag, fill). */
 #include "chunk.h"
 #include "fault.h"
 #include "front.h"
 #include "large.h"
 #include "legacy.h"
 #include "os.h"
+#include "secure.h"
 #include "segmap.h"
 #include "span.h"
 #include "superslab.h"
@@ -82,17 +84,22 @@ static void *big_alloc(size_t size, size_t align, bool zero)
     return hak_large_alloc(size, align, zero);
 }
 
-HAK_INLINE void *alloc_checked(void *p)
+/* p: a block of class cls for a request of size bytes. */
+HAK_INLINE void *alloc_checked(void *p, size_t size, unsigned cls)
 {
     if (HAK_UNLIKELY(!p)) return alloc_failed();
     DEBUG_MARK_LIVE(p);
+    hak_secure_on_alloc(p, size, hak_class_size[cls]);
     return p;
 }
 
 /* Mid and large sizes, out of line so the tiny path needs no stack frame. */
 static HAK_NOINLINE void *malloc_above_tiny(size_t size)
 {
-    if (size <= HAK_MID_MAX) return alloc_checked(mid_alloc(hak_size_class(size)));
+    if (size <= HAK_MID_MAX - HAK_SECURE_SLACK) {
+        unsigned cls = hak_size_class(size + HAK_SECURE_SLACK);
+        return alloc_checked(mid_alloc(cls), size, cls);
+    }
     void *p = big_alloc(size, 16, false);
     return p ? p : alloc_failed();
 }
@@ -100,7 +107,11 @@ static HAK_NOINLINE void *malloc_above_tiny(size_t size)
 HAK_EXPORT void *hak_malloc(size_t size)
 {
     hak_fault_on_malloc();
-    if (HAK_LIKELY(size <= HAK_TINY_MAX)) return alloc_checked(tiny_alloc(hak_tiny_class(size)));
+    /* HAK_SECURE_SLACK: room for the canary (secure.h). */
+    if (HAK_LIKELY(size <= HAK_TINY_MAX - HAK_SECURE_SLACK)) {
+        unsigned cls = hak_tiny_class(size + HAK_SECURE_SLACK);
+        return alloc_checked(tiny_alloc(cls), size, cls);
+    }
     return malloc_above_tiny(size);
 }
 
@@ -116,6 +127,7 @@ static HAK_NOINLINE void free_foreign(void *p, const char *what)
 HAK_INLINE void small_free(void *p)
 {
     DEBUG_CHECK_BLOCK(p, "free()", true);
+    hak_secure_on_free(p);
 #if FAULT_LEAK
     if ((hak_ss_meta_of(p) & HAK_SLAB_META_CLS) < HAK_TINY_NCLASS) {
         HAK_STAT_INC(free_calls);
@@ -182,7 +194,8 @@ static size_t usable_size(const void *p, const char *what)
     if (HAK_LIKELY(kind == HAK_SEG_SUPERSLAB)) {
         DEBUG_CHECK_BLOCK(p, what, false);
         uintptr_t meta = hak_ss_meta_of(p);
-        if (HAK_LIKELY(meta)) return hak_class_size[meta & HAK_SLAB_META_CLS];
+        if (HAK_LIKELY(meta))
+            return hak_secure_usable(p, hak_class_size[meta & HAK_SLAB_META_CLS], what);
     } else if (kind == HAK_SEG_SPAN) {
         return hak_span_usable(p, what);
     } else if (kind == HAK_SEG_LARGE) {
@@ -219,9 +232,13 @@ HAK_EXPORT void *hak_realloc(void *p, size_t size)
         return NULL;
     }
     size_t old = usable_size(p, "realloc()");
-    /* Keep the block when the new size fits and would not waste more than half of it. */
-    if (size <= old && size >= old / 2) return p;
     unsigned kind = hak_segmap_kind(p);
+    /* Keep the block when the new size fits and would not waste more than half of it. */
+    if (size <= old && size >= old / 2) {
+        if (HAKMEM_SECURE >= 2 && kind == HAK_SEG_SUPERSLAB)
+            hak_secure_resize(p, size, hak_class_size[hak_ss_meta_of(p) & HAK_SLAB_META_CLS]);
+        return p;
+    }
     /* A page run grows into the free pages after it, or shrinks, without copying. */
     if (kind == HAK_SEG_SPAN && size > HAK_MID_MAX && size <= HAK_SPAN_MAX &&
         hak_span_resize(p, size))
@@ -255,13 +272,14 @@ static void *aligned_impl(size_t align, size_t size)
     if (align <= 16) return hak_malloc(size);
     if (align > HAK_MAX_ALIGN || size > SIZE_MAX - align) return alloc_failed();
     hak_fault_on_malloc();
-    size_t need = size < align && align > HAK_PAGE ? align : size;
+    size_t need = size <= HAK_MID_MAX ? size + HAK_SECURE_SLACK : size;
+    if (need < align && align > HAK_PAGE) need = align;
     if (need <= HAK_MID_MAX) {
         unsigned cls = hak_size_class(need ? need : 1);
         while (cls < HAK_NCLASS) {
             uint32_t bs = hak_class_size[cls];
             bool ok = align <= HAK_PAGE ? (bs & (align - 1)) == 0 : (bs & (bs - 1)) == 0;
-            if (ok) return alloc_checked(class_alloc(cls));
+            if (ok) return alloc_checked(class_alloc(cls), size, cls);
             cls++;
         }
     }

@@ -53,7 +53,10 @@ HAK_INLINE void hak_front_free_counted(void *p, bool count)
     uintptr_t cls = meta ^ (uintptr_t)hak_tls_tcache.heap;
     if (HAK_LIKELY(cls <= HAK_SLAB_META_CLS)) {
         hak_bin *b = &hak_tls_tcache.bins[cls];
-        if (HAK_LIKELY(b->room)) {
+        /* p at the head: freed twice in a row; the slow path aborts (secure.h), and so it does
+         * for a misaligned p (HAKMEM_SECURE=1). Sending them there, rather than calling the
+         * abort here, keeps this path without a stack frame. */
+        if (HAK_LIKELY(b->room && p != b->head && !HAK_SECURE_MISALIGNED(p))) {
             hak_block_set_next(p, b->head);
             b->head = p;
             b->room--;

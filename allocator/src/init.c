@@ -2,10 +2,11 @@
  * dlsym, stdio or locale function, and everything that might allocate (pthread_atfork) runs
  * after the allocator is already usable. Owns the init state, the thread-exit key and the
  * atfork handlers, which take every allocator lock before fork() and release them after, so
- * the child starts consistent. Calls size_class.h, tcache.h, heap.h, superslab.h, legacy.h,
- * span.h, chunk.h, stats.h, fault.h. */
+ * the child starts consistent. Calls size_class.h, secure.h (its keys), tcache.h, heap.h,
+ * superslab.h, legacy.h, span.h, chunk.h, stats.h, fault.h. */
 #include "chunk.h"
 #include "fault.h"
+#include "secure.h"
 #include "legacy.h"
 #include "span.h"
 #include "stats.h"
@@ -57,6 +58,7 @@ void hak_init_slow(void)
         return;
     }
     hak_size_class_init();
+    hak_secure_init();
     hak_fault_init();
     hak_thread_key_ok = pthread_key_create(&hak_thread_key, hak_tcache_thread_exit) == 0;
     atomic_store_explicit(&hak_init_state, 2, memory_order_release);

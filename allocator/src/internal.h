@@ -16,6 +16,7 @@
  *   BOX_REFACTOR_DEFAULT   1: layered tiny path; 0: per-class locked slabs (reference path)
  *   HAKMEM_BUILD_RELEASE   0: assertions, double-free / interior-pointer checks, debug output
  *   HAKMEM_COUNTERS        0: per-thread hot-path counters compiled out
+ *   HAKMEM_SECURE          1: encoded free lists, guard pages...; 2: also canaries (secure.h)
  *   TCACHE_CAPACITY        blocks per class in the thread cache (scaled down for big classes)
  *   REFILL_BATCH           blocks moved from a slab into the thread cache per refill
  *   EMPTY_SUPERSLAB_KEEP   empty SuperSlabs kept mapped (hysteresis) before unmapping

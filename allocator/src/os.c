@@ -129,3 +129,8 @@ void hak_os_stats_get(hak_os_stats *out)
     out->bytes_mapped = atomic_load_explicit(&os_mapped_now, memory_order_relaxed);
     out->peak_bytes_mapped = atomic_load_explicit(&os_mapped_peak, memory_order_relaxed);
 }
+
+bool hak_os_guard(void *p, size_t size)
+{
+    return mprotect(p, size, PROT_NONE) == 0;
+}

@@ -1,5 +1,5 @@
 /* os.h: the platform layer, the only door to the kernel's memory calls (mmap, munmap, mremap,
- * madvise) and to the clock and page size the layers above may ask for.
+ * madvise, mprotect) and to the clock and page size the layers above may ask for.
  * Owns its counters (mmap_calls, munmap_calls, madvise_calls, bytes_mapped,
  * peak_bytes_mapped; stats.c reads them through hak_os_stats_get), the page size read from
  * sysconf at run time and the coarse clock. Calls only the kernel and libc: nothing above it.
@@ -42,6 +42,9 @@ bool hak_os_move(void *from, size_t size, void *dst, bool keep_source);
 /* Gives the pages back to the kernel; the range stays mapped and reads back as zeros. Only
  * whole OS pages inside [p, p + size) are affected. */
 void hak_os_decommit(void *p, size_t size);
+/* Makes the pages inaccessible (guard pages: an access faults); false when the kernel refuses
+ * (each guard splits a mapping, and mappings per process are limited: vm.max_map_count). */
+bool hak_os_guard(void *p, size_t size);
 
 typedef struct {
     uint64_t mmap_calls, munmap_calls, madvise_calls, bytes_mapped, peak_bytes_mapped;

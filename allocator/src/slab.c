@@ -49,11 +49,29 @@ bool hak_slab_arm(hak_slab *s)
     return old == HAK_SLAB_ARMED;
 }
 
+/* HAKMEM_SECURE >= 1: the next fresh blocks (up to HAK_SECURE_SHUFFLE_MAX) go onto the empty local
+ * list in a random order, so a block's neighbours cannot be predicted from allocation order. */
+static void slab_carve_shuffled(hak_slab *s)
+{
+    size_t m = (size_t)(s->end - s->bump) / s->bsize;
+    if (m > HAK_SECURE_SHUFFLE_MAX) m = HAK_SECURE_SHUFFLE_MAX;
+    uint8_t order[HAK_SECURE_SHUFFLE_MAX + 1];
+    hak_secure_shuffle(order, (unsigned)m);
+    for (size_t i = 0; i < m; i++) {
+        void *p = s->bump + (size_t)order[i] * s->bsize;
+        hak_block_set_next(p, s->local);
+        s->local = p;
+    }
+    s->bump += m * s->bsize;
+    s->local_count += (uint32_t)m;
+}
+
 unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max)
 {
     unsigned got = 0;
     void *head = *list;
     if (!s->local) hak_slab_drain(s);
+    if (HAKMEM_SECURE && !s->local) slab_carve_shuffled(s);
     if (!head && s->local && s->local_count <= max) {
         got = s->local_count;
         head = s->local;

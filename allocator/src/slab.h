@@ -1,7 +1,7 @@
 /* slab.h: a slab is a run of same-class blocks inside a SuperSlab (64 KiB for tiny classes,
  * 512 KiB for mid ones). Owns the block lists of one slab: the holder's local free list and bump
  * pointer, and the atomic remote list other threads push onto (lock-free MPSC; the holder takes
- * the whole list with one exchange). Calls nothing below it; superslab.c creates slabs.
+ * the whole list with one exchange). Calls secure.h (list links); superslab.c creates slabs.
  *
  * Ownership (allocator/README.md, "Ownership"): a slab belongs to one heap from its hand-out to
  * its return, and only the thread holding that heap touches local, bump, used and the list
@@ -17,7 +17,7 @@
 #ifndef HAKMEM_SLAB_H
 #define HAKMEM_SLAB_H
 
-#include "internal.h"
+#include "secure.h"
 
 enum {
     HAK_SLAB_FREE = 0, /* in the SuperSlab, not handed out */
@@ -48,13 +48,15 @@ typedef struct hak_slab {
     _Alignas(64) _Atomic uint64_t remote;
 } hak_slab;
 
+/* A free block's first word links it to the next one (encoded and checked when
+ * HAKMEM_SECURE >= 1: secure.h). */
 HAK_INLINE void *hak_block_next(void *p)
 {
-    return *(void **)p;
+    return hak_secure_link(p);
 }
 HAK_INLINE void hak_block_set_next(void *p, void *next)
 {
-    *(void **)p = next;
+    hak_secure_set_link(p, next);
 }
 
 /* Moves up to n blocks onto the front of *list (local list, then the drained remote list,

@@ -29,7 +29,7 @@ typedef struct {
 
 static ss_arena arenas[HAK_SS_ARENAS] = {
     [0 ... HAK_SS_ARENAS - 1] = {.lock = PTHREAD_MUTEX_INITIALIZER}};
-static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {16, 19}; /* tiny, mid */
+static const uint8_t ss_kind_shift[HAK_SS_KINDS] = {HAK_SS_TINY_SLAB_SHIFT, HAK_SS_MID_SLAB_SHIFT};
 static _Atomic uint64_t ss_purge_due; /* the earliest arena purge_due_ms; 0: none */
 /* The dirty budget is process-wide (a heap's memory may sit in any arena): dirty bytes, bytes
  * in slabs handed out and the most ever, over all arenas. */
@@ -224,8 +224,15 @@ static hak_superslab *ss_map(unsigned arena, unsigned kind)
     ss->kind = (uint8_t)kind;
     ss->arena = (uint8_t)arena;
     ss->free_mask = ss_all_free(ss);
-    for (unsigned i = 0; i < ss->nslabs; i++)
+    for (unsigned i = 0; i < ss->nslabs; i++) {
         ss->slabs[i].index = (uint8_t)i;
+        /* HAKMEM_SECURE: the last page of each slab faults, so a linear overflow stops there. */
+        uint8_t *guard = (uint8_t *)ss + ((size_t)(i + 1) << ss->slab_shift) - HAK_SECURE_GUARD;
+        if (HAKMEM_SECURE && !hak_os_guard(guard, HAK_SECURE_GUARD)) {
+            hak_os_unmap(ss, HAK_SEG_SIZE);
+            return NULL;
+        }
+    }
     hak_segmap_set(ss, HAK_SEG_SIZE, HAK_SEG_SUPERSLAB);
     HAK_GSTAT_ADD(superslabs_mapped, 1);
     return ss;
@@ -249,8 +256,9 @@ static hak_superslab *ss_pick(ss_arena *a, unsigned kind, unsigned *slab)
     return ss;
 }
 
-/* The usable range of slab i: slab 0 starts after the header; a power-of-two block size also
- * aligns the first block to itself, so such classes serve aligned requests. */
+/* The usable range of slab i: slab 0 starts after the header and every slab ends before its
+ * guard page (HAKMEM_SECURE); a power-of-two block size also aligns the first block to itself,
+ * so such classes serve aligned requests. */
 static void ss_slab_range(hak_superslab *ss, unsigned i, uint32_t bsize, uint8_t **start,
                           uint8_t **end)
 {
@@ -258,7 +266,7 @@ static void ss_slab_range(hak_superslab *ss, unsigned i, uint32_t bsize, uint8_t
     uint8_t *s = i == 0 ? (uint8_t *)ss + HAK_SS_HDR_SIZE : base;
     if ((bsize & (bsize - 1)) == 0) s = (uint8_t *)hak_align_up((uintptr_t)s, bsize);
     *start = s;
-    *end = base + ((size_t)1 << ss->slab_shift);
+    *end = base + ((size_t)1 << ss->slab_shift) - HAK_SECURE_GUARD;
 }
 
 /* The meta words of slab i's granules (those past the header). */

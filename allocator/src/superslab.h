@@ -28,6 +28,8 @@
 #define HAK_SS_MAGIC 0x48414b53u                 /* "HAKS" */
 #define HAK_SS_DIRTY_MIN_BYTES ((size_t)1 << 20) /* dirty slabs always allowed before a sweep */
 #define HAK_SS_ARENAS 8
+#define HAK_SS_TINY_SLAB_SHIFT 16
+#define HAK_SS_MID_SLAB_SHIFT 19
 
 /* A slab's owner and class in one word: the owner heap's address (64-byte aligned, or the
  * legacy path's tag) | the class. One load tells free() both whose slab a block is and its

@@ -113,6 +113,7 @@ static HAK_NOINLINE void tcache_free_other(void *p, uintptr_t meta)
         return;
     }
     hak_bin *b = &tc->bins[cls];
+    hak_check_not_head(p, b->head);
     if (!b->room) tcache_flush_bin(tc->heap, b, b->cap / 2);
     hak_block_set_next(p, b->head);
     b->head = p;
@@ -124,10 +125,12 @@ static HAK_NOINLINE void tcache_free_other(void *p, uintptr_t meta)
  * meta 0 (no block can be there) never joins one. */
 void hak_tcache_free_slow(void *p, uintptr_t meta)
 {
+    if (HAK_SECURE_MISALIGNED(p)) hak_secure_bad_free(p);
     hak_tcache *tc = &hak_tls_tcache;
     hak_slab *s = hak_slab_of(p);
     hak_remote_run *r = tcache_run_of(tc, s);
     if (HAK_LIKELY(r->slab == s && meta)) {
+        hak_check_not_head(p, r->head);
         hak_block_set_next(p, r->head);
         r->head = p;
         if (HAK_LIKELY(++r->n < hak_class_batch[meta & HAK_SLAB_META_CLS])) return;

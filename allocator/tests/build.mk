@@ -4,6 +4,8 @@
 #   debug   $(BUILD)/alloc-debug/libhakmem.a: HAKMEM_BUILD_RELEASE=0 checks, libc names
 #   asan    $(BUILD)/alloc-asan/libhakmem.a + ASan/UBSan, hak_* names (-DT_USE_HAK)
 #   tsan    $(BUILD)/alloc-tsan/libhakmem.a + TSan, hak_* names
+#   secure  $(BUILD)/alloc-secure/libhakmem.a: HAKMEM_SECURE=3 (every mitigation), libc names
+#   secure1, secure2  HAKMEM_SECURE=1 (those that leave blocks alone), 2 (all but the fill)
 #   preload glibc-linked, re-executes itself under LD_PRELOAD=./libhakmem.so (t_preload_self)
 #   counters, counters_preload   like rel and preload, with HAKMEM_COUNTERS=1 (the build the
 #           harness's counters runs use): $(BUILD)/alloc-counters/libhakmem.{a,so}
@@ -27,6 +29,12 @@ ALLOC_TEST_FLAGS_asan := -DT_USE_HAK -DT_LINKS_HAKMEM $(SAN_ASAN)
 ALLOC_TEST_LIB_asan := $(BUILD)/alloc-asan/libhakmem.a
 ALLOC_TEST_FLAGS_tsan := -DT_USE_HAK -DT_LINKS_HAKMEM $(SAN_TSAN)
 ALLOC_TEST_LIB_tsan := $(BUILD)/alloc-tsan/libhakmem.a
+ALLOC_TEST_FLAGS_secure := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM -DT_SECURE_LEVEL=3
+ALLOC_TEST_LIB_secure := $(BUILD)/alloc-secure/libhakmem.a
+ALLOC_TEST_FLAGS_secure1 := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM -DT_SECURE_LEVEL=1
+ALLOC_TEST_LIB_secure1 := $(BUILD)/alloc-secure1/libhakmem.a
+ALLOC_TEST_FLAGS_secure2 := -DT_EXPECT_HAKMEM -DT_LINKS_HAKMEM -DT_SECURE_LEVEL=2
+ALLOC_TEST_LIB_secure2 := $(BUILD)/alloc-secure2/libhakmem.a
 ALLOC_TEST_FLAGS_preload := -DT_EXPECT_HAKMEM -DT_PRELOAD_LIB='"$(abspath libhakmem.so)"'
 ALLOC_TEST_LIB_preload :=
 ALLOC_TEST_DEP_preload := libhakmem.so
@@ -63,16 +71,17 @@ alloc_tests = $(foreach f,$(2),$(eval $(call alloc_test,$(1),$(f),$(if $(filter 
 
 ALLOC_TESTS_run :=
 ALLOC_TESTS_glibc :=
-$(call alloc_tests,test_api,rel debug preload asan glibc)
-$(call alloc_tests,test_invalid_free,rel debug glibc)
+$(call alloc_tests,test_api,rel debug preload asan secure secure1 glibc)
+$(call alloc_tests,test_invalid_free,rel debug secure glibc)
 $(call alloc_tests,test_os_refusal,rel glibc)
-$(call alloc_tests,test_stress_mt,rel counters asan tsan glibc)
-$(call alloc_tests,test_fork,rel asan glibc)
-$(call alloc_tests,test_thread_exit,rel asan tsan glibc)
-$(call alloc_tests,test_ownership_mt,rel debug asan tsan glibc)
+$(call alloc_tests,test_stress_mt,rel counters asan tsan secure secure1 glibc)
+$(call alloc_tests,test_fork,rel asan secure glibc)
+$(call alloc_tests,test_thread_exit,rel asan tsan secure glibc)
+$(call alloc_tests,test_ownership_mt,rel debug asan tsan secure glibc)
 $(call alloc_tests,test_memory_return,rel glibc)
-$(call alloc_tests,test_page_runs,rel preload asan tsan glibc)
+$(call alloc_tests,test_page_runs,rel preload asan tsan secure glibc)
 $(call alloc_tests,test_stats_file,counters counters_preload)
+$(call alloc_tests,test_secure,secure secure1 secure2)
 $(call alloc_tests,test_segmap,unit)
 $(call alloc_tests,test_remap_race,rel)
 

@@ -91,5 +91,8 @@ size_t t_rss_bytes(void);
 
 /* 1 when text contains "0x<hex>" whose value is ptr (the message names the pointer). */
 int t_text_names_pointer(const char *text, const void *ptr);
+/* Fails the current cmocka test unless the child died of SIGABRT with needle and ptr in its
+ * stderr (the allocator refused a bad free or a corrupted heap, naming the pointer). */
+void t_assert_aborted_naming(const t_child_result *r, const void *ptr, const char *needle);
 
 #endif

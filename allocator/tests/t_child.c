@@ -1,17 +1,22 @@
 /* Forked-child runner for death, fault and fork tests: the parent collects the child's stderr and
- * enforces a deadline (a hang is a failure). Also the process's resident memory, for the RSS
- * tests. */
+ * enforces a deadline (a hang is a failure), and the check that it aborted naming a pointer.
+ * Also the process's resident memory, for the RSS tests. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "t_alloc.h"
 
@@ -118,4 +123,18 @@ size_t t_rss_bytes(void)
     buf[n] = '\0';
     if (sscanf(buf, "%lu %lu", &size, &resident) != 2) return 0;
     return resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+void t_assert_aborted_naming(const t_child_result *r, const void *ptr, const char *needle)
+{
+    if (r->timed_out) fail_msg("%p: child hung instead of aborting", ptr);
+    if (!r->signaled || r->sig != SIGABRT)
+        fail_msg("%p: child %s %d, want SIGABRT; stderr:\n%s", ptr,
+                 r->signaled ? "died of signal" : "exited with",
+                 r->signaled ? r->sig : r->exit_code, r->err);
+    if (strstr(r->err, needle) == NULL)
+        fail_msg("%p: stderr lacks \"%s\":\n%s", ptr, needle, r->err);
+    if (!t_text_names_pointer(r->err, ptr))
+        fail_msg("%p: stderr does not name the pointer:\n%s", ptr, r->err);
+    print_message("%p -> %.*s\n", ptr, (int)strcspn(r->err, "\n"), r->err);
 }

@@ -2,9 +2,13 @@
  * message naming the pointer, rather than corrupt the heap, crash elsewhere or carry on:
  *   every build   a pointer hakmem never allocated -> "hakmem: free(): invalid pointer 0x...";
  *                 double and interior frees of page runs (8 KiB-1 MiB blocks), except a
- *                 double free by another thread of a run in the first thread's cache
- *   -DT_DEBUG_CHECKS (linked with the HAKMEM_BUILD_RELEASE=0 library): double frees and frees
- *                 of interior pointers, in each tier, also when another thread makes them.
+ *                 double free by another thread of a run in the first thread's cache; a tiny
+ *                 or mid block freed twice in a row by its thread (the thread cache's head)
+ *   -DT_SECURE_LEVEL=2 or 3 (HAKMEM_SECURE=2 or 3): frees of interior pointers of tiny and
+ *                 mid blocks and their double frees while the block is free (in another
+ *                 thread's cache, on a remote list), also by another thread
+ *   -DT_DEBUG_CHECKS (linked with the HAKMEM_BUILD_RELEASE=0 library): all of these in each
+ *                 tier (large blocks too).
  * Valid frees must never trip the checks (the first case). */
 #include <pthread.h>
 #include <setjmp.h>
@@ -30,25 +34,11 @@ static int free_it(void *p)
     return 0;
 }
 
-static void assert_aborted_naming(const t_child_result *r, const void *ptr, const char *needle)
-{
-    if (r->timed_out) fail_msg("child hung instead of aborting on free(%p)", ptr);
-    if (!r->signaled || r->sig != SIGABRT)
-        fail_msg("free(%p): child %s %d, want SIGABRT; stderr:\n%s", ptr,
-                 r->signaled ? "died of signal" : "exited with",
-                 r->signaled ? r->sig : r->exit_code, r->err);
-    if (strstr(r->err, needle) == NULL)
-        fail_msg("free(%p): stderr lacks \"%s\":\n%s", ptr, needle, r->err);
-    if (!t_text_names_pointer(r->err, ptr))
-        fail_msg("free(%p): stderr does not name the pointer:\n%s", ptr, r->err);
-    print_message("free(%p) -> %.*s\n", ptr, (int)strcspn(r->err, "\n"), r->err);
-}
-
 static void expect_invalid_free(void *ptr)
 {
     t_child_result r;
     assert_int_equal(t_child_run(free_it, ptr, DEATH_TIMEOUT_S, &r), 0);
-    assert_aborted_naming(&r, ptr, invalid_msg);
+    t_assert_aborted_naming(&r, ptr, invalid_msg);
 }
 
 #ifdef T_EXPECT_HAKMEM
@@ -175,7 +165,7 @@ static void expect_bad_free_aborts_from(size_t size, size_t offset, int first_re
     if (named == NULL)
         fail_msg("child failed before the bad free (exit %d, signal %d):\n%s", r.exit_code, r.sig,
                  r.err);
-    assert_aborted_naming(&r, named, "hakmem");
+    t_assert_aborted_naming(&r, named, "hakmem");
 }
 
 static void expect_bad_free_aborts(size_t size, size_t offset)
@@ -203,7 +193,7 @@ static void interior_free_of_page_run_aborts_naming_pointer(void **state)
     expect_bad_free_aborts_from(300 * 1024, 4096, 0, 1);
 }
 
-#ifdef T_DEBUG_CHECKS
+/* Every build: the second free finds the block at the head of the thread cache's list. */
 static void double_free_of_tiny_block_aborts_naming_pointer(void **state)
 {
     (void)state;
@@ -216,30 +206,21 @@ static void double_free_of_mid_block_aborts_naming_pointer(void **state)
     expect_bad_free_aborts(5000, 0);
 }
 
-static void double_free_of_large_block_aborts_naming_pointer(void **state)
-{
-    (void)state;
-    expect_bad_free_aborts(4 * MIB, 0);
-}
-
+#if defined(T_DEBUG_CHECKS) || T_SECURE_LEVEL >= 2
 /* The block sits in its owner's cache when another thread frees it again. */
-static void double_free_by_other_thread_aborts_naming_pointer(void **state)
+static void small_double_free_by_other_thread_aborts_naming_pointer(void **state)
 {
     (void)state;
     expect_bad_free_aborts_from(48, 0, 0, 1);
     expect_bad_free_aborts_from(5000, 0, 0, 1);
-    expect_bad_free_aborts_from(20000, 0, 0, 1);
-    expect_bad_free_aborts_from(4 * MIB, 0, 0, 1);
 }
 
 /* The block sits on its slab's remote-free queue when the owner frees it again. */
-static void double_free_after_remote_free_aborts_naming_pointer(void **state)
+static void small_double_free_after_remote_free_aborts_naming_pointer(void **state)
 {
     (void)state;
     expect_bad_free_aborts_from(48, 0, 1, 0);
     expect_bad_free_aborts_from(5000, 0, 1, 0);
-    expect_bad_free_aborts_from(20000, 0, 1, 0);
-    expect_bad_free_aborts_from(4 * MIB, 0, 1, 0);
 }
 
 static void interior_free_by_other_thread_aborts_naming_pointer(void **state)
@@ -258,6 +239,28 @@ static void interior_free_of_mid_block_aborts_naming_pointer(void **state)
 {
     (void)state;
     expect_bad_free_aborts(5000, 16);
+}
+#endif
+
+#ifdef T_DEBUG_CHECKS
+static void double_free_of_large_block_aborts_naming_pointer(void **state)
+{
+    (void)state;
+    expect_bad_free_aborts(4 * MIB, 0);
+}
+
+static void big_double_free_by_other_thread_aborts_naming_pointer(void **state)
+{
+    (void)state;
+    expect_bad_free_aborts_from(20000, 0, 0, 1);
+    expect_bad_free_aborts_from(4 * MIB, 0, 0, 1);
+}
+
+static void big_double_free_after_remote_free_aborts_naming_pointer(void **state)
+{
+    (void)state;
+    expect_bad_free_aborts_from(20000, 0, 1, 0);
+    expect_bad_free_aborts_from(4 * MIB, 0, 1, 0);
 }
 
 static void interior_free_of_large_block_aborts_naming_pointer(void **state)
@@ -285,15 +288,19 @@ int main(void)
         cmocka_unit_test(free_of_foreign_mmap_address_aborts_with_invalid_pointer),
         cmocka_unit_test(double_free_of_page_run_aborts_naming_pointer),
         cmocka_unit_test(interior_free_of_page_run_aborts_naming_pointer),
-#ifdef T_DEBUG_CHECKS
         cmocka_unit_test(double_free_of_tiny_block_aborts_naming_pointer),
         cmocka_unit_test(double_free_of_mid_block_aborts_naming_pointer),
-        cmocka_unit_test(double_free_of_large_block_aborts_naming_pointer),
-        cmocka_unit_test(double_free_by_other_thread_aborts_naming_pointer),
-        cmocka_unit_test(double_free_after_remote_free_aborts_naming_pointer),
+#if defined(T_DEBUG_CHECKS) || T_SECURE_LEVEL >= 2
+        cmocka_unit_test(small_double_free_by_other_thread_aborts_naming_pointer),
+        cmocka_unit_test(small_double_free_after_remote_free_aborts_naming_pointer),
         cmocka_unit_test(interior_free_by_other_thread_aborts_naming_pointer),
         cmocka_unit_test(interior_free_of_tiny_block_aborts_naming_pointer),
         cmocka_unit_test(interior_free_of_mid_block_aborts_naming_pointer),
+#endif
+#ifdef T_DEBUG_CHECKS
+        cmocka_unit_test(double_free_of_large_block_aborts_naming_pointer),
+        cmocka_unit_test(big_double_free_by_other_thread_aborts_naming_pointer),
+        cmocka_unit_test(big_double_free_after_remote_free_aborts_naming_pointer),
         cmocka_unit_test(interior_free_of_large_block_aborts_naming_pointer),
         cmocka_unit_test(page_aligned_interior_free_of_large_block_aborts_naming_pointer),
 #endif
