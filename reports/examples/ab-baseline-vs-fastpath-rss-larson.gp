@@ -12,5 +12,5 @@ set xlabel 'seconds'
 set ylabel 'RSS (MiB)'
 set key top left
 set yrange [0:*]
-plot 'ab-baseline-vs-fastpath-rss-larson.dat' index 0 using 1:2 with lines lw 2 title 'baseline (run 233)', \
-     'ab-baseline-vs-fastpath-rss-larson.dat' index 1 using 1:2 with lines lw 2 title 'fastpath (run 239)'
+plot 'ab-baseline-vs-fastpath-rss-larson.dat' index 0 using 1:2 with lines lw 2 title 'baseline (run 190)', \
+     'ab-baseline-vs-fastpath-rss-larson.dat' index 1 using 1:2 with lines lw 2 title 'fastpath (run 64)'

@@ -12,5 +12,5 @@ set xlabel 'seconds'
 set ylabel 'RSS (MiB)'
 set key top left
 set yrange [0:*]
-plot 'ab-baseline-vs-fastpath-rss-random_mixed.dat' index 0 using 1:2 with lines lw 2 title 'baseline (run 63)', \
-     'ab-baseline-vs-fastpath-rss-random_mixed.dat' index 1 using 1:2 with lines lw 2 title 'fastpath (run 38)'
+plot 'ab-baseline-vs-fastpath-rss-random_mixed.dat' index 0 using 1:2 with lines lw 2 title 'baseline (run 36)', \
+     'ab-baseline-vs-fastpath-rss-random_mixed.dat' index 1 using 1:2 with lines lw 2 title 'fastpath (run 41)'

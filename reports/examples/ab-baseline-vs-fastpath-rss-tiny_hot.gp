@@ -12,5 +12,5 @@ set xlabel 'seconds'
 set ylabel 'RSS (MiB)'
 set key top left
 set yrange [0:*]
-plot 'ab-baseline-vs-fastpath-rss-tiny_hot.dat' index 0 using 1:2 with lines lw 2 title 'baseline (run 271)', \
-     'ab-baseline-vs-fastpath-rss-tiny_hot.dat' index 1 using 1:2 with lines lw 2 title 'fastpath (run 229)'
+plot 'ab-baseline-vs-fastpath-rss-tiny_hot.dat' index 0 using 1:2 with lines lw 2 title 'baseline (run 216)', \
+     'ab-baseline-vs-fastpath-rss-tiny_hot.dat' index 1 using 1:2 with lines lw 2 title 'fastpath (run 217)'
