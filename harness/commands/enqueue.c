@@ -114,10 +114,7 @@ int cmd_enqueue(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hakbench enqueue: unexpected argument '%s' (see --help)\n", argv[optind]);
-        return 2;
-    }
+    if (cli_no_operands("enqueue", argc, argv) != 0) return 2;
     if (!variants || !workloads) {
         fprintf(stderr, "hakbench enqueue: --variants and --workloads are required (see --help)\n");
         return 2;

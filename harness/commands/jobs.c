@@ -39,10 +39,7 @@ int cmd_jobs(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hakbench jobs: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
+    if (cli_no_operands("jobs", argc, argv) != 0) return 2;
     store *db = cli_open_existing_store("jobs", db_path);
     if (!db) return 2;
     store_job *jobs = NULL;

@@ -118,6 +118,13 @@ int cli_parse_one(const char *cmd, const char *opt, const char *text, const char
     return 0;
 }
 
+int cli_no_operands(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc) return 0;
+    fprintf(stderr, "hakbench %s: unexpected argument '%s' (see --help)\n", cmd, argv[optind]);
+    return -1;
+}
+
 int cli_parse_session(const char *cmd, const char *opt, const char *text, int64_t *out)
 {
     long v;

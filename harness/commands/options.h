@@ -21,6 +21,10 @@ int cli_parse_double(const char *cmd, const char *opt, const char *text, double 
                      double *out);
 int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
 
+/* After getopt_long: a command that takes no operands refuses one with "hakbench CMD:
+ * unexpected argument '...' (see --help)" and returns -1. */
+int cli_no_operands(const char *cmd, int argc, char **argv);
+
 /* The command line as one string, for the sessions table. Static buffer. */
 const char *cli_command_line(int argc, char **argv);
 

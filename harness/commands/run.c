@@ -224,10 +224,7 @@ int cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hakbench run: unexpected argument '%s' (see --help)\n", argv[optind]);
-        return 2;
-    }
+    if (cli_no_operands("run", argc, argv) != 0) return 2;
     if (!variants || !workloads) {
         fprintf(stderr, "hakbench run: --variants and --workloads are required (see --help)\n");
         return 2;

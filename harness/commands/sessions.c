@@ -95,10 +95,7 @@ int cmd_sessions(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hakbench sessions: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
+    if (cli_no_operands("sessions", argc, argv) != 0) return 2;
     store *db = cli_open_existing_store("sessions", db_path);
     if (!db) return 2;
     store_session_line *lines = NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "spec/variants.h"
 #include "spec/workload_table.h"
 
@@ -40,10 +41,7 @@ int cmd_variants(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hakbench variants: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
+    if (cli_no_operands("variants", argc, argv) != 0) return 2;
     char err[1024];
     variant_table vt;
     workload_table wt;

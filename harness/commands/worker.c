@@ -104,10 +104,7 @@ int cmd_worker(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hakbench worker: unexpected argument '%s' (see --help)\n", argv[optind]);
-        return 2;
-    }
+    if (cli_no_operands("worker", argc, argv) != 0) return 2;
     if (o.once && o.drain) {
         fprintf(stderr, "hakbench worker: --once or --drain, not both\n");
         return 2;
