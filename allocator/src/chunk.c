@@ -11,8 +11,9 @@
 #define RES_WORDS (RES_MAX_CHUNKS / 64)
 #define RES_MAX 64u
 #define RES_FIRST_CHUNKS 16u /* 32 MiB */
-/* Dirty chunks allowed: a quarter of the peak handed out, at least DIRTY_MIN; past it, the
- * oldest are purged down to three quarters of the budget. */
+/* Dirty chunks allowed: what keeps the chunks handed out plus dirty ones within a quarter more
+ * than the peak handed out, at least DIRTY_MIN; past it, the oldest are purged down to three
+ * quarters of the budget. */
 #define DIRTY_MIN ((size_t)16 * HAK_MiB)
 /* Ranges decommitted per unlocked pass. */
 #define PURGE_BATCH 16u
@@ -185,8 +186,8 @@ static bool res_grow(size_t n, size_t align)
 
 static size_t dirty_budget(void)
 {
-    size_t b = peak_used_bytes / 4 > DIRTY_MIN ? peak_used_bytes / 4 : DIRTY_MIN;
-    return b / CHUNK;
+    size_t room = peak_used_bytes + peak_used_bytes / 4 - used_bytes;
+    return (room > DIRTY_MIN ? room : DIRTY_MIN) / CHUNK;
 }
 
 static bool expired(const reservation *r, unsigned i, uint64_t now)

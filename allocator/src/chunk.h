@@ -9,8 +9,10 @@
  * reuses pages it already faulted in (on this VM a fault costs 15-35 us a page). Dirty chunks
  * go back to the kernel (madvise, in batches, never under the lock) when
  *   - they have been free for PURGE_DELAY_MS (checked on every hand-out and return), or
- *   - they exceed a quarter of the peak bytes ever handed out (at least 16 MiB): the oldest
- *     first, down to three quarters of that budget.
+ *   - with the chunks handed out they exceed a quarter more than the peak handed out (at
+ *     least 16 MiB dirty): the oldest first, down to three quarters of that budget. Memory
+ *     freed as the use falls from its peak stays until it ages: it is what the next wave of
+ *     allocations (threads re-created, a phase repeated) takes again.
  * Runs that do not fit a reservation (over 1 GiB, alignments no reservation has, or the
  * address space capped) are mapped on their own and unmapped when freed.
  * Owns the reservations and their bitmaps (one lock, never held across a system call).

@@ -85,12 +85,14 @@ static void ss_publish_due(uint64_t t)
         ;
 }
 
-/* Dirty slabs beyond HAK_SS_DIRTY_MIN_BYTES and half the peak in slabs are decommitted at once. */
+/* Over budget: more than HAK_SS_DIRTY_MIN_BYTES dirty, and slabs in use plus dirty ones
+ * above a quarter more than the peak in use. */
 static bool ss_over_budget(void)
 {
     size_t dirty = atomic_load_explicit(&ss_dirty_total, memory_order_relaxed);
-    return dirty > HAK_SS_DIRTY_MIN_BYTES &&
-           dirty > atomic_load_explicit(&ss_used_peak, memory_order_relaxed) / 2;
+    size_t used = atomic_load_explicit(&ss_used_total, memory_order_relaxed);
+    size_t peak = atomic_load_explicit(&ss_used_peak, memory_order_relaxed);
+    return dirty > HAK_SS_DIRTY_MIN_BYTES && used + dirty > peak + peak / 4;
 }
 
 /* Slabs `mask` of ss became dirty. Arena lock held. */
@@ -158,13 +160,14 @@ static bool ss_take_unmap(ss_arena *a, hak_superslab *ss, ss_work *w)
     return true;
 }
 
-/* Every slab of ss is free: it is kept (dirty, aging like any) while its arena keeps fewer than
- * EMPTY_SUPERSLAB_KEEP, otherwise unmapped. Per arena: threads that come and go take their
- * slabs from several arenas, and a process-wide count unmapped and mapped again the SuperSlabs
- * of each thread generation (thread_storm: 281 mapped for 13 live at the end). */
+/* Every slab of ss is free: it is kept (its slabs dirty, aging like any) while the dirty
+ * budget allows or its arena keeps fewer than EMPTY_SUPERSLAB_KEEP, otherwise unmapped. A
+ * fixed count unmapped and mapped again the SuperSlabs of each thread generation when threads
+ * come and go (thread_storm: 70 of 2 MiB per run); past the delay, ss_collect_dirty unmaps
+ * those beyond the count. */
 static void ss_emptied(ss_arena *a, hak_superslab *ss, ss_work *w)
 {
-    if (a->empty_kept < EMPTY_SUPERSLAB_KEEP || !ss_take_unmap(a, ss, w))
+    if ((a->empty_kept < EMPTY_SUPERSLAB_KEEP || !ss_over_budget()) || !ss_take_unmap(a, ss, w))
         ss_keep_count(a, ss, true);
 }
 
@@ -280,6 +283,26 @@ static void ss_set_meta(hak_superslab *ss, unsigned i, uintptr_t meta)
         atomic_store_explicit(&ss->meta[g], meta, memory_order_relaxed);
 }
 
+/* Own arena empty: a slab of another arena, dirty ones first, before fresh pages are mapped.
+ * Heaps take arenas round robin, so a new generation of threads lands on other arenas than the
+ * one that just exited and left its slabs dirty (thread_storm: every other round). Returns the
+ * SuperSlab's arena, locked, or NULL. */
+static ss_arena *ss_steal(unsigned kind, unsigned own, hak_superslab **ss, unsigned *slab)
+{
+    for (int dirty_only = 1; dirty_only >= 0; dirty_only--) {
+        for (unsigned j = 1; j < HAK_SS_ARENAS; j++) {
+            ss_arena *b = &arenas[(own + j) % HAK_SS_ARENAS];
+            pthread_mutex_lock(&b->lock);
+            if (!dirty_only || b->dirty_slabs[kind]) {
+                *ss = ss_pick(b, kind, slab);
+                if (*ss) return b;
+            }
+            pthread_mutex_unlock(&b->lock);
+        }
+    }
+    return NULL;
+}
+
 hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena)
 {
     unsigned kind = cls >= HAK_TINY_NCLASS;
@@ -290,10 +313,13 @@ hak_slab *hak_ss_acquire(unsigned cls, struct hak_heap *owner, unsigned arena)
     hak_superslab *ss = ss_pick(a, kind, &i);
     if (!ss) {
         pthread_mutex_unlock(&a->lock);
-        if (!(ss = ss_map(arena, kind))) return NULL;
-        i = 0;
-        pthread_mutex_lock(&a->lock);
-        ss_list_push(a, ss);
+        if (!(a = ss_steal(kind, arena, &ss, &i))) {
+            if (!(ss = ss_map(arena, kind))) return NULL;
+            i = 0;
+            a = &arenas[arena];
+            pthread_mutex_lock(&a->lock);
+            ss_list_push(a, ss);
+        }
     }
     uint32_t bit = 1u << i;
     ss_keep_count(a, ss, false);
@@ -342,7 +368,8 @@ static bool ss_collect_dirty(ss_arena *a, uint64_t now, ss_work *w)
             if (!ss->dirty_mask) continue;
             uint64_t ss_due = ss->dirty_since_ms + PURGE_DELAY_MS;
             if ((!now || ss_due <= now) && !full) {
-                if (ss_take_dirty(a, ss, w)) continue;
+                bool unmap = ss->empty_kept && a->empty_kept > EMPTY_SUPERSLAB_KEEP;
+                if (unmap ? ss_take_unmap(a, ss, w) : ss_take_dirty(a, ss, w)) continue;
                 full = true;
             }
             if (!due || ss_due < due) due = ss_due;

@@ -2,7 +2,7 @@
  * classes, 4 x 512 KiB for mid ones. The header (first pages) holds the slab descriptors, so
  * any block finds its slab, owner and class with a mask, a shift and one load: no global lookup.
  * Owns the SuperSlab arenas: slab hand-out and return, decommit of free slabs, unmapping of
- * empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP. Calls slab.h, segmap.h, os.h.
+ * empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP once they aged or went over the budget. Calls slab.h, segmap.h, os.h.
  *
  * SuperSlabs belong to one of HAK_SS_ARENAS arenas, each with its own lock; a heap takes its
  * slabs from its own arena (any thread returns a slab to the arena of its SuperSlab). No
@@ -10,13 +10,16 @@
  * free mask first, SuperSlabs to unmap out of the lists.
  * Returned slabs are "dirty" (still committed) and are the first ones handed out again, so
  * committed memory is reused before fresh pages are touched: RSS grows only when no dirty slab
- * of the needed size is left. Dirty slabs go back to the OS after PURGE_DELAY_MS without being
- * reused (checked on slow paths: hak_ss_purge_tick), or at once when an arena's dirty slabs
- * exceed HAK_SS_DIRTY_MIN_BYTES and half the peak memory it ever had in slabs; adjacent slabs
- * go in one madvise. Every madvise in a threaded process costs a TLB shootdown on all CPUs, so
- * batching matters more than promptness; a budget that follows the peak (not the memory in use,
- * which falls while a heap is freed wholesale) keeps such a heap from sweeping SuperSlabs that
- * are about to empty anyway (one that empties is unmapped beyond EMPTY_SUPERSLAB_KEEP). */
+ * of the needed size is left. A heap whose arena has no free slab takes one of another arena
+ * (dirty ones first) before a SuperSlab is mapped. Dirty slabs go back to the OS after
+ * PURGE_DELAY_MS without being reused (checked on slow paths: hak_ss_purge_tick), or at once
+ * when they exceed HAK_SS_DIRTY_MIN_BYTES and, with the slabs in use, a quarter more than the
+ * peak in use; adjacent slabs go in one madvise. Every madvise in a threaded process costs a TLB
+ * shootdown on all CPUs and every purged page reused faults back in, so batching and delay
+ * matter more than promptness: a budget that follows the peak (not the memory in use, which
+ * falls while threads exit and their heaps are freed wholesale) lets the next generation of
+ * threads reuse those pages. An empty SuperSlab is kept the same way; past PURGE_DELAY_MS, or
+ * over the budget, those beyond EMPTY_SUPERSLAB_KEEP per arena are unmapped. */
 #ifndef HAKMEM_SUPERSLAB_H
 #define HAKMEM_SUPERSLAB_H
 

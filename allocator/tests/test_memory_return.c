@@ -1,7 +1,8 @@
 /* Memory goes back to the OS: 1 GiB of small blocks (mixed tiny sizes), of page runs
  * (8 KiB-1 MiB) or of large blocks (> 1 MiB), every page written, is allocated and freed;
  * after an idle wait past the allocator's purge delay (PURGE_DELAY_MS of the build, passed as
- * T_PURGE_DELAY_MS) and one more allocation of the same kind, resident memory
+ * T_PURGE_DELAY_MS) and one more allocation of the same kind (of a small size, enough of them
+ * to pass the thread cache), resident memory
  * (/proc/self/statm) must
  *   - have fallen by at least 90% of the peak increase when everything was freed, also when
  *     another thread frees the blocks after the allocating thread exited (remote frees to
@@ -116,17 +117,26 @@ static void idle_wait(void)
     nanosleep(&idle, NULL);
 }
 
+/* Past a thread cache: blocks of a small size a thread has cached are served without a look at
+ * the clock (in any allocator with thread caches; the stdio of t_rss_bytes caches some too), so
+ * this many of them make sure a slow path runs. */
+#define SMALL_ROUND 256
+#define SMALL_MAX 1024
+
 static void idle_then_allocate_once(void)
 {
     idle_wait();
-    /* The largest size of the set: the slow path of its tier (the thread caches hold small
-     * ones), where the allocator looks at the clock. */
+    /* The largest size of the set: the slow path of its tier, where the allocator looks at the
+     * clock; a small one SMALL_ROUND times (128 KiB at most), then freed. */
     size_t n = sizes[0];
     for (size_t i = 1; i < nsizes; i++)
         if (sizes[i] > n) n = sizes[i];
-    char *volatile p = T_MALLOC(n);
-    if (p != NULL) p[0] = 1;
-    T_FREE(p);
+    char *volatile p[SMALL_ROUND];
+    size_t count = n <= SMALL_MAX ? SMALL_ROUND : 1;
+    for (size_t i = 0; i < count; i++)
+        if ((p[i] = T_MALLOC(n)) != NULL) p[i][0] = 1;
+    for (size_t i = 0; i < count; i++)
+        T_FREE(p[i]);
 }
 
 static int run_in_thread(void *(*fn)(void *), struct job *j)
