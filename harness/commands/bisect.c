@@ -30,6 +30,8 @@ static const char bisect_usage[] =
     "(bisect_steps) and a report is written to DIR/bisect-<UTC timestamp>.md. The last line\n"
     "printed is\n"
     "  first bad commit: <sha> <subject>\n"
+    "or, when the confirmation did not show the regression (a step misled by noise),\n"
+    "  unconfirmed candidate: <sha> <subject>\n"
     "Works in the git repository of the current directory.\n"
     "\n"
     "  --good REV         a revision without the regression\n"
@@ -166,12 +168,16 @@ int cmd_bisect(int argc, char **argv)
     } else {
         commit_info ci;
         if (revlist_commit_info(r.culprit, &ci) != 0) ci.subject[0] = '\0';
+        /* An unconfirmed answer gets another name: a script reading "first bad commit:" must
+         * not act on a step that noise may have decided. */
         if (!r.confirmed) {
             fprintf(stderr, "hakbench bisect: the confirmation against the parent did not show "
-                            "the regression; the answer below is doubtful (try more --runs)\n");
+                            "the regression: a step may have been misled by noise (try more "
+                            "--runs, or an idler machine)\n");
             status = 1;
         }
-        printf("first bad commit: %s %s\n", r.culprit, ci.subject);
+        printf("%s: %s %s\n", r.confirmed ? "first bad commit" : "unconfirmed candidate", r.culprit,
+               ci.subject);
     }
     bisect_result_free(&r);
     return status;

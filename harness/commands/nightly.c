@@ -168,7 +168,8 @@ static void bisect_regressions(store *db, nightly_data *d, const bisect_opts *ba
                 fprintf(stderr, "hakbench nightly: %s\n", err);
                 nb->status = -1;
             } else {
-                fprintf(stderr, "hakbench nightly: first bad commit %.12s; %s\n", r.culprit,
+                fprintf(stderr, "hakbench nightly: %s %.12s; %s\n",
+                        r.confirmed ? "first bad commit" : "unconfirmed candidate", r.culprit,
                         nb->report);
             }
         }

@@ -130,7 +130,8 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
     if (!r->reproduced) {
         fprintf(f, "not reproduced: `%.12s` is no regression against `%.12s`", r->bad, r->good);
     } else if (r->found) {
-        fprintf(f, "first bad commit `%.12s` ", r->culprit);
+        fprintf(f, "%s `%.12s` ", r->confirmed ? "first bad commit" : "unconfirmed candidate",
+                r->culprit);
         md_cell(f, ci.subject);
     } else {
         fprintf(f, "first bad commit is one of %d (skipped commits in the way)", r->ncandidates);

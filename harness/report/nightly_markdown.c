@@ -225,8 +225,9 @@ static void write_bisects(FILE *f, const nightly_data *d)
         char copy[sizeof b->report];
         snprintf(copy, sizeof copy, "%s", b->report);
         if (b->found)
-            fprintf(f, "first bad commit `%.12s`%s; [report](%s)\n", b->culprit,
-                    b->confirmed ? ", confirmed" : ", not confirmed against its parent",
+            fprintf(f, "%s `%.12s`%s; [report](%s)\n",
+                    b->confirmed ? "first bad commit" : "unconfirmed candidate", b->culprit,
+                    b->confirmed ? ", confirmed" : " (its parent did not confirm it)",
                     basename(copy));
         else
             fprintf(f, "ambiguous (commits that do not build); [report](%s)\n", basename(copy));
