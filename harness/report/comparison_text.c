@@ -33,6 +33,20 @@ static void format_pct(double v, char *buf, size_t len)
         snprintf(buf, len, "%+.1f%%", 100 * v);
 }
 
+/* "[lo, hi]", or "unbounded" when too few runs for the level left an end infinite (a memory
+ * row's ends, mapped through 1 / (1 + x) - 1, would otherwise both read -100%). */
+static void format_interval(double lo, double hi, char *buf, size_t len)
+{
+    if (isinf(lo) || isinf(hi)) {
+        snprintf(buf, len, "unbounded");
+        return;
+    }
+    char l[32], h[32];
+    format_pct(lo, l, sizeof l);
+    format_pct(hi, h, sizeof h);
+    snprintf(buf, len, "[%s, %s]", l, h);
+}
+
 void comparison_write_text(FILE *f, const comparison_view *v)
 {
     int64_t session_a = v->session_a, session = v->session_b;
@@ -60,13 +74,11 @@ void comparison_write_text(FILE *f, const comparison_view *v)
             "verdict");
     for (int i = 0; i < n; i++) {
         const metric_comparison *m = &c[i].primary;
-        char ma[32], mb[32], ch[32], lo[32], hi[32], ci[80], lv[32], runs[48], look[16], d[32];
+        char ma[32], mb[32], ch[32], ci[80], lv[32], runs[48], look[16], d[32];
         format_si(m->median_a, ma, sizeof ma);
         format_si(m->median_b, mb, sizeof mb);
         format_pct(m->change, ch, sizeof ch);
-        format_pct(m->ci_lo, lo, sizeof lo);
-        format_pct(m->ci_hi, hi, sizeof hi);
-        snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        format_interval(m->ci_lo, m->ci_hi, ci, sizeof ci);
         snprintf(lv, sizeof lv, "%.2f%%", 100 * (1 - m->alpha));
         snprintf(runs, sizeof runs, "%d/%d+%d", m->pairs, m->n_a, m->n_b);
         snprintf(look, sizeof look, "%d/%d", c[i].look, c[i].looks);
@@ -79,14 +91,15 @@ void comparison_write_text(FILE *f, const comparison_view *v)
         for (int k = 0; k < MEMORY_METRICS; k++) {
             const metric_comparison *mm = &c[i].memory[k];
             if (mm->n_a == 0 || mm->n_b == 0) continue;
-            char ka[32], kb[32], kc[32], kl[32], kh[32], kci[80];
+            char ka[32], kb[32], kc[32], kci[80];
             format_si(mm->median_a * 1024, ka, sizeof ka);
             format_si(mm->median_b * 1024, kb, sizeof kb);
             /* Shown as B's extra memory, B / A - 1: the change is + for less memory. */
             format_pct(1 / (1 + mm->change) - 1, kc, sizeof kc);
-            format_pct(1 / (1 + mm->ci_hi) - 1, kl, sizeof kl);
-            format_pct(1 / (1 + mm->ci_lo) - 1, kh, sizeof kh);
-            snprintf(kci, sizeof kci, "[%s, %s]", kl, kh);
+            if (isinf(mm->ci_lo) || isinf(mm->ci_hi))
+                format_interval(mm->ci_lo, mm->ci_hi, kci, sizeof kci);
+            else
+                format_interval(1 / (1 + mm->ci_hi) - 1, 1 / (1 + mm->ci_lo) - 1, kci, sizeof kci);
             fprintf(f, "  %-16s %9sB %9sB %8s %20s %7s %8.4f %10s %5s %6s  %s%s\n",
                     memory_metric_name((memory_metric)k), ka, kb, kc, kci, "", mm->p, "", "", "",
                     verdict_is_change(mm->verdict) ? "memory " : "", verdict_name(mm->verdict));

@@ -4,7 +4,8 @@
 #   fuzz.sh run SECONDS [TARGET...]   fuzz each target SECONDS, starting from its committed
 #                                     inputs; new inputs go to $FUZZ_WORK/<t> (default
 #                                     build/fuzz/work, kept between runs), findings to
-#                                     build/fuzz/findings/<t>/
+#                                     build/fuzz/findings/<t>/, logs to $FUZZ_LOGS/<t>-run.log
+#                                     (default build/fuzz)
 # TARGET: seq, mt, diff (default all). One result line per target (exec/s and libFuzzer's
 # cov:/ft: for runs), then "N passed, N failed"; exits 1 on any finding.
 set -u
@@ -19,6 +20,9 @@ fi
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(seq mt diff)
 work=${FUZZ_WORK:-build/fuzz/work}
+# Logs per target and mode; make test's bounded run keeps its own (FUZZ_LOGS), so a
+# `make fuzz` running meanwhile does not write into the same files.
+logs=${FUZZ_LOGS:-build/fuzz}
 # Inputs above 2 KiB decode to no more operations (FZ_MAX_OPS); 20 s is far above any input's
 # time (a slow input is a finding); the RSS limit is well above the decoder's live-bytes cap.
 fuzz_opts=(-max_len=2048 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1)
@@ -28,8 +32,8 @@ failed=0
 for t in "${targets[@]}"; do
   bin=build/fuzz/fuzz_$t
   findings=build/fuzz/findings/$t
-  log=build/fuzz/$t-$mode.log
-  mkdir -p "$findings" "$work/$t"
+  log=$logs/$t-$mode.log
+  mkdir -p "$findings" "$work/$t" "$logs"
   inputs=()
   for d in "$here/corpus/$t" "$here/regress/$t"; do
     [ -d "$d" ] && inputs+=("$d")
@@ -48,7 +52,8 @@ for t in "${targets[@]}"; do
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
+    # -a: libFuzzer's log quotes dictionary entries, binary bytes included.
+    cov=$(grep -aoE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
     summary="${seconds}s, ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-no coverage line}"
   fi
   if [ $rc -eq 0 ]; then
@@ -58,7 +63,7 @@ for t in "${targets[@]}"; do
   fi
   failed=$((failed + 1))
   echo "FAIL fuzz_$t (exit $rc): $summary; log: $log"
-  grep -E '^(fuzz|differential|hakmem|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' "$log" |
+  grep -aE '^(fuzz|differential|hakmem|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' "$log" |
     head -20 | sed 's/^/  | /'
   crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
   if [ -n "$crash" ]; then
