@@ -167,7 +167,7 @@ static bool ss_take_unmap(ss_arena *a, hak_superslab *ss, ss_work *w)
  * those beyond the count. */
 static void ss_emptied(ss_arena *a, hak_superslab *ss, ss_work *w)
 {
-    if ((a->empty_kept < EMPTY_SUPERSLAB_KEEP || !ss_over_budget()) || !ss_take_unmap(a, ss, w))
+    if (a->empty_kept < EMPTY_SUPERSLAB_KEEP || !ss_over_budget() || !ss_take_unmap(a, ss, w))
         ss_keep_count(a, ss, true);
 }
 

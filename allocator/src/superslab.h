@@ -2,7 +2,8 @@
  * classes, 4 x 512 KiB for mid ones. The header (first pages) holds the slab descriptors, so
  * any block finds its slab, owner and class with a mask, a shift and one load: no global lookup.
  * Owns the SuperSlab arenas: slab hand-out and return, decommit of free slabs, unmapping of
- * empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP once they aged or went over the budget. Calls slab.h, segmap.h, os.h.
+ * empty SuperSlabs beyond EMPTY_SUPERSLAB_KEEP once they aged or went over the budget.
+ * Calls slab.h, segmap.h, os.h.
  *
  * SuperSlabs belong to one of HAK_SS_ARENAS arenas, each with its own lock; a heap takes its
  * slabs from its own arena (any thread returns a slab to the arena of its SuperSlab). No
