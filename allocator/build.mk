@@ -3,14 +3,17 @@
 # one rebuilds into a fresh directory and nothing leaks between flag sets.
 ALLOC_SRCS := $(sort $(wildcard allocator/src/*.c))
 ALLOC_HDRS := $(wildcard allocator/src/*.h allocator/src/*.inc allocator/include/*.h)
+# -ffile-prefix-map: the debug info names sources relative to the checkout, so a revision built in
+# its own worktree gives the same bytes as another revision with the same code (bisect takes a
+# commit whose library is byte-identical to the good one's for good without measuring it).
 ALLOC_CFLAGS := $(CFLAGS_COMMON) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
   -fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
-  -Iallocator/include -Iallocator/src $(ALLOC_DEFS)
+  -ffile-prefix-map=$(CURDIR)=. -Iallocator/include -Iallocator/src $(ALLOC_DEFS)
 ALLOC_OBJS := $(patsubst allocator/src/%.c,$(ALLOC_DIR)/%.o,$(ALLOC_SRCS))
 
 all: libhakmem.so larson_hakmem
 
-$(ALLOC_DIR)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
+$(ALLOC_DIR)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk allocator/build.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALLOC_CFLAGS) -c -o $@ $<
 
@@ -40,7 +43,7 @@ ALLOC_DEBUG_DEFS := $(subst -DHAKMEM_BUILD_RELEASE=$(HAKMEM_BUILD_RELEASE),-DHAK
 ALLOC_SECURE_DEFS = $(filter-out -DHAKMEM_SECURE=%,$(ALLOC_DEFS)) -DHAKMEM_SECURE=$(1)
 # $(call alloc_flavor,NAME,FLAGS[,COMPILER]): COMPILER defaults to $(CC).
 define alloc_flavor
-$(BUILD)/alloc-$(1)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk
+$(BUILD)/alloc-$(1)/%.o: allocator/src/%.c $(ALLOC_HDRS) allocator/defaults.mk allocator/build.mk
 	@mkdir -p $$(@D)
 	$(or $(3),$(CC)) $(filter-out $(ALLOC_DEFS),$(ALLOC_CFLAGS)) $(2) -c -o $$@ $$<
 $(BUILD)/alloc-$(1)/libhakmem.a: $(patsubst allocator/src/%.c,$(BUILD)/alloc-$(1)/%.o,$(ALLOC_SRCS))

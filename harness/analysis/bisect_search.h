@@ -35,7 +35,7 @@ typedef struct {
     char revision[41]; /* the commit tested */
     char against[41];  /* the reference it was measured against */
     step_verdict verdict;
-    char detail[32];     /* compare's verdict, or build-failed */
+    char detail[32];     /* compare's verdict, build-failed, or same-library (not measured) */
     double change;       /* Hodges-Lehmann change (NAN when not measured) */
     double ci_lo, ci_hi; /* its interval */
     int runs;            /* measured runs of both variants */

@@ -4,7 +4,7 @@
 # worktree builds), runs the workload interleaved against the good reference in one session with
 # the decision procedure's looks, and decides as `hakbench bisect` does (docs/statistics.md):
 # regression or failure bad; equivalent, below delta or an improvement good; still inconclusive
-# after the last look skip. Everything it knows comes from hakbench's exit codes and its JSON
+# after the last look skip; a library byte for byte the reference's good without runs. Everything it knows comes from hakbench's exit codes and its JSON
 # (no SQL here). Exit status, as git bisect run expects: 0 good, 1 bad (slower, crashed, out of
 # memory), 125 skip (this commit does not build, or could not be decided), 128 abort the bisect
 # (the harness could not measure, or the reference does not build).
@@ -75,11 +75,11 @@ ref=$(git rev-parse --verify --quiet "$good^{commit}") || abort "'$good' names n
 quick_opt=
 [ "$quick" = 1 ] && quick_opt=--quick
 
-"$hakbench" build "$ref@$variant" --db "$db" -q > /dev/null ||
+ref_lib=$("$hakbench" build "$ref@$variant" --db "$db" -q) ||
     abort "the good reference $ref does not build as $variant (or the database failed)"
 # hakbench build: exit 1 means the commit does not build (recorded as build-failed), 2 that the
-# harness could not try.
-"$hakbench" build "$rev@$variant" --db "$db" -q > /dev/null 2>&1
+# harness could not try. It prints the library's path.
+rev_lib=$("$hakbench" build "$rev@$variant" --db "$db" -q 2> /dev/null)
 case $? in
 0) ;;
 1)
@@ -89,6 +89,11 @@ case $? in
 *) abort "building $rev failed for another reason than the build itself" ;;
 esac
 [ "$rev" = "$ref" ] && exit 0
+# A library byte for byte the reference's runs the same code (the commit changes something else).
+if cmp -s "$ref_lib" "$rev_lib"; then
+    echo "bisect_step.sh: $rev: same library as $ref, good without runs" >&2
+    exit 0
+fi
 
 # Exit 1 means runs failed (the commit crashes, runs out of memory): a result compare judges.
 out=$("$hakbench" run --variants "$ref@$variant,$rev@$variant" --workloads "$workload" \

@@ -53,6 +53,14 @@ static void write_steps(FILE *f, const bisect_result *r)
         else
             fputs("– |\n", f);
     }
+    for (int i = 0; i < r->nsteps; i++)
+        if (strcmp(r->steps[i].detail, "same-library") == 0) {
+            fputs("\n`same-library`: the commit builds a library byte for byte the reference's "
+                  "(its changes are outside the allocator), so it runs the same code: good, "
+                  "without runs.\n",
+                  f);
+            break;
+        }
 }
 
 static const bisect_step *confirmation(const bisect_result *r)
@@ -136,9 +144,13 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
     } else {
         fprintf(f, "first bad commit is one of %d (skipped commits in the way)", r->ncandidates);
     }
+    int same_ends = r->nsteps > 0 && r->steps[0].step == 0 &&
+                    strcmp(r->steps[0].detail, "same-library") == 0;
     fprintf(f, "\n\n- **Status**: %s\n",
-            !r->reproduced ? "stopped after the endpoint check: BAD against GOOD does not show a "
-                             "regression of delta or more, so there is nothing to bisect"
+            same_ends        ? "stopped after the endpoint check: BAD builds a library byte for "
+                               "byte GOOD's, so no commit in between changes the allocator"
+            : !r->reproduced ? "stopped after the endpoint check: BAD against GOOD does not show a "
+                               "regression of delta or more, so there is nothing to bisect"
             : !r->found    ? "ambiguous: skipped commits (that do not build, or stayed "
                              "inconclusive) hide the exact commit"
             : r->confirmed ? "found and confirmed against its parent"

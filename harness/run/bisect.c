@@ -80,8 +80,9 @@ static int record_step(bisect_ctx *c, const bisect_step *s)
     return 0;
 }
 
-/* Builds REV@VARIANT; 1 built, 0 build failed, -1 harness error. */
-static int build(bisect_ctx *c, const char *sha, char *spec_text, size_t len)
+/* Builds REV@VARIANT (cached after the first time); 1 built, its library's sha256 in hash, 0
+ * build failed, -1 harness error. */
+static int build(bisect_ctx *c, const char *sha, char *spec_text, size_t len, char hash[65])
 {
     snprintf(spec_text, len, "%s@%s", sha, c->o->variant);
     variant_spec spec;
@@ -92,6 +93,7 @@ static int build(bisect_ctx *c, const char *sha, char *spec_text, size_t len)
     }
     build_result br;
     if (builder_build(c->db, &spec, c->o->quiet, &br) != 0) return -1;
+    memcpy(hash, br.library_hash, 65);
     return br.ok;
 }
 
@@ -157,7 +159,9 @@ static int measure_session(bisect_ctx *c, int stepno, const char *spec_a, const 
 }
 
 /* One step: sha measured against ref in one session; still inconclusive after the last look, it
- * is skipped (bisect_step_verdict). Fills s; 0, or -1 on an error. */
+ * is skipped (bisect_step_verdict). A commit whose library is byte for byte the reference's (a
+ * change outside the allocator) runs the same code: good, detail same-library, nothing measured.
+ * Fills s; 0, or -1 on an error. */
 static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, bisect_step *s)
 {
     memset(s, 0, sizeof *s);
@@ -167,10 +171,15 @@ static int measure(bisect_ctx *c, int stepno, const char *ref, const char *sha, 
     snprintf(s->revision, sizeof s->revision, "%s", sha);
     snprintf(s->against, sizeof s->against, "%s", ref);
     snprintf(s->detail, sizeof s->detail, "build-failed");
-    char spec_b[160], spec_a[160];
-    int built = build(c, sha, spec_b, sizeof spec_b);
+    char spec_b[160], spec_a[160], hash_b[65], hash_a[65];
+    int built = build(c, sha, spec_b, sizeof spec_b, hash_b);
     if (built <= 0) return built;
-    snprintf(spec_a, sizeof spec_a, "%s@%s", ref, c->o->variant);
+    if (build(c, ref, spec_a, sizeof spec_a, hash_a) != 1) return -1;
+    if (hash_a[0] && strcmp(hash_a, hash_b) == 0) {
+        s->verdict = STEP_GOOD;
+        snprintf(s->detail, sizeof s->detail, "same-library");
+        return 0;
+    }
     comparison cmp;
     int rc = measure_session(c, stepno, spec_a, spec_b, &cmp, &s->session_id, &s->runs);
     if (rc <= 0) return rc;
@@ -248,8 +257,8 @@ int bisect_run(store *db, const bisect_opts *o, bisect_result *r)
         goto out;
     }
     r->ncommits = n;
-    char spec[160];
-    int built = build(&c, r->good, spec, sizeof spec);
+    char spec[160], hash[65];
+    int built = build(&c, r->good, spec, sizeof spec, hash);
     if (built <= 0) {
         if (built == 0)
             fprintf(stderr,
@@ -266,6 +275,15 @@ int bisect_run(store *db, const bisect_opts *o, bisect_result *r)
     if (measure(&c, 0, r->good, r->bad, &ends) != 0 || record_step(&c, &ends) != 0) goto out;
     print_step(&c, &ends);
     r->reproduced = ends.verdict == STEP_BAD;
+    if (!r->reproduced && strcmp(ends.detail, "same-library") == 0) {
+        fprintf(stderr,
+                "hakbench bisect: %.12s builds the same %s library as %.12s, byte for byte: "
+                "nothing to bisect (no commit in between changes the allocator)\n",
+                r->bad, r->variant, r->good);
+        if (store_session_finish(db, r->session_id) != 0) goto out;
+        status = 0;
+        goto out;
+    }
     if (!r->reproduced) {
         fprintf(stderr,
                 "hakbench bisect: %.12s against %.12s is %s on %s, not a regression: nothing to "

@@ -12,7 +12,7 @@ typedef struct {
     int step;
     const char *revision;
     const char *verdict; /* good | bad | skip */
-    const char *detail;  /* compare's verdict, or build-failed */
+    const char *detail;  /* compare's verdict, build-failed, or same-library */
     double change;       /* NAN when not measured */
     double ci_lo, ci_hi; /* its interval (NAN when not measured) */
     int runs;

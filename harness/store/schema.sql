@@ -130,7 +130,7 @@ CREATE TABLE bisect_steps (
   step       INTEGER NOT NULL,
   revision   TEXT NOT NULL,
   verdict    TEXT NOT NULL,           -- good | bad | skip (and compare's verdict in detail)
-  detail     TEXT NOT NULL,           -- compare verdict: regression/equivalent/... or build-failed
+  detail     TEXT NOT NULL,           -- compare verdict: regression/equivalent/..., build-failed, same-library
   change     REAL,                    -- ratio B/A - 1
   runs       INTEGER NOT NULL,
   PRIMARY KEY (session_id, step)
