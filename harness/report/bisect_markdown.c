@@ -144,18 +144,18 @@ int report_bisect_write(const char *path, const bisect_result *r, const char *db
     } else {
         fprintf(f, "first bad commit is one of %d (skipped commits in the way)", r->ncandidates);
     }
-    int same_ends = r->nsteps > 0 && r->steps[0].step == 0 &&
-                    strcmp(r->steps[0].detail, "same-library") == 0;
+    int same_ends =
+        r->nsteps > 0 && r->steps[0].step == 0 && strcmp(r->steps[0].detail, "same-library") == 0;
     fprintf(f, "\n\n- **Status**: %s\n",
             same_ends        ? "stopped after the endpoint check: BAD builds a library byte for "
                                "byte GOOD's, so no commit in between changes the allocator"
             : !r->reproduced ? "stopped after the endpoint check: BAD against GOOD does not show a "
                                "regression of delta or more, so there is nothing to bisect"
-            : !r->found    ? "ambiguous: skipped commits (that do not build, or stayed "
-                             "inconclusive) hide the exact commit"
-            : r->confirmed ? "found and confirmed against its parent"
-                           : "found, but the confirmation against its parent did not reproduce "
-                             "the regression");
+            : !r->found      ? "ambiguous: skipped commits (that do not build, or stayed "
+                               "inconclusive) hide the exact commit"
+            : r->confirmed   ? "found and confirmed against its parent"
+                             : "found, but the confirmation against its parent did not reproduce "
+                               "the regression");
     fprintf(f, "- **Workload**: %s, variant **%s**, delta %g%%%s\n", r->workload, r->variant,
             r->delta * 100, r->quick ? ", quick runs" : "");
     fprintf(f,
