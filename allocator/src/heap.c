@@ -71,16 +71,23 @@ static void heap_take(hak_heap *h, int to)
     }
 }
 
+/* A heap from the pool is always taken through heap_take, whatever its state reads now: a
+ * detaching thread puts its heap in the pool while it is still LIVE (hak_heap_detach) and only
+ * then lets go of it (heap_unhold's store of POOLED). Taking a LIVE heap from the pool without
+ * waiting let that store land on a heap the new thread already used, and deliverers then drained
+ * it concurrently with its thread (larson with thread churn: a slab's local list and count
+ * changed by two threads at once, blocks handed out twice, about one run in 300). */
 hak_heap *hak_heap_attach(void)
 {
     pthread_mutex_lock(&pool_lock);
     hak_heap *h = pool;
-    if (h)
+    bool reused = h != NULL;
+    if (reused)
         pool = h->next_pooled;
     else
         h = heap_new(HAK_HEAP_LIVE);
     pthread_mutex_unlock(&pool_lock);
-    if (h && atomic_load_explicit(&h->state, memory_order_relaxed) != HAK_HEAP_LIVE) {
+    if (reused) {
         heap_take(h, HAK_HEAP_LIVE);
         HAK_GSTAT_ADD(heaps_reused, 1);
     }
@@ -217,6 +224,10 @@ static void heap_each_listed_slab(hak_heap *h, void (*fn)(hak_heap *, hak_slab *
     }
 }
 
+#if !HAKMEM_BUILD_RELEASE
+void (*hak_debug_detach_window)(void);
+#endif
+
 void hak_heap_detach(hak_heap *h)
 {
     heap_collect(h, false);
@@ -225,6 +236,9 @@ void hak_heap_detach(hak_heap *h)
     h->next_pooled = pool;
     pool = h;
     pthread_mutex_unlock(&pool_lock);
+#if !HAKMEM_BUILD_RELEASE
+    if (hak_debug_detach_window) hak_debug_detach_window();
+#endif
     heap_unhold(h);
 }
 

@@ -33,6 +33,11 @@ typedef struct hak_heap {
 
 /* The calling thread's heap: a pooled one, or a new one; NULL when out of memory. */
 hak_heap *hak_heap_attach(void);
+#if !HAKMEM_BUILD_RELEASE
+/* Debug builds: called by hak_heap_detach after the heap went into the pool and before it is let
+ * go, so a test can attach a thread in that window (test_heap_pool). */
+extern void (*hak_debug_detach_window)(void);
+#endif
 /* Thread exit: processes what was delivered, gives back empty slabs, arms the others and puts
  * the heap in the pool. The thread cache must have been flushed into it first. */
 void hak_heap_detach(hak_heap *h);

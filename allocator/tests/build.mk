@@ -84,6 +84,7 @@ $(call alloc_tests,test_stats_file,counters counters_preload)
 $(call alloc_tests,test_secure,secure secure1 secure2)
 $(call alloc_tests,test_segmap,unit)
 $(call alloc_tests,test_remap_race,rel)
+$(call alloc_tests,test_heap_pool,debug)
 
 # The C++ program the preload script runs (glibc-linked, like any program users preload into).
 $(ALLOC_TEST_DIR)/cxx_churn: allocator/tests/cxx_churn.cpp
