@@ -34,7 +34,9 @@ static const char usage[] =
     "  --warmup N           discarded runs per variant and workload first (default 1)\n"
     "  --quick              the workloads' short arguments (0.2-0.5 s per run)\n"
     "  --db PATH            database (default " STORE_DEFAULT_HELP ")\n"
-    "  --pin                pin single-threaded workloads to the last CPU\n"
+    "  --pin, --no-pin      pin single-threaded workloads to the fastest CPU, found by a\n"
+    "                       short probe at the start (default on: CPUs of a VM may differ\n"
+    "                       twofold, and an unpinned run lands on either)\n"
     "  --metric time|instructions\n"
     "                       instructions: count instructions with callgrind (single-threaded\n"
     "                       workloads only; deterministic, slow)\n"
@@ -89,6 +91,7 @@ int cmd_run(int argc, char **argv)
     enum {
         OPT_NO_COUNTERS = 256,
         OPT_COUNTERS_RUNS,
+        OPT_NO_PIN,
         OPT_PROFILE,
         OPT_NO_PROFILE,
         OPT_VCONF,
@@ -111,6 +114,7 @@ int cmd_run(int argc, char **argv)
         {"quick", no_argument, NULL, 'Q'},
         {"db", required_argument, NULL, 'd'},
         {"pin", no_argument, NULL, 'p'},
+        {"no-pin", no_argument, NULL, OPT_NO_PIN},
         {"metric", required_argument, NULL, 'm'},
         {"counters", no_argument, NULL, 'c'},
         {"no-counters", no_argument, NULL, OPT_NO_COUNTERS},
@@ -167,6 +171,9 @@ int cmd_run(int argc, char **argv)
             break;
         case 'p':
             o.pin = 1;
+            break;
+        case OPT_NO_PIN:
+            o.pin = 0;
             break;
         case 'm':
             if (strcmp(optarg, "time") != 0 && strcmp(optarg, "instructions") != 0) {

@@ -14,6 +14,7 @@
 
 #include "analysis/compare.h"
 #include "builds/builder.h"
+#include "run/cpu_probe.h"
 #include "run/machine.h"
 #include "run/measure.h"
 #include "run/profile.h"
@@ -36,6 +37,7 @@ void session_opts_init(session_opts *o)
     o->warmup = 1;
     o->counters = 1;
     o->counters_runs = 3;
+    o->pin = 1;
     o->time_limit_s = 120;
     o->mem_limit_kb = 2L * 1024 * 1024;
     o->variants_conf = VARIANTS_CONF;
@@ -428,9 +430,12 @@ int session_run(store *db, const session_opts *o, int64_t *session_id, int *buil
     if (o->instructions && callgrind && o->time_limit_s < INSTRUCTIONS_TIME_LIMIT_S)
         s.ctx.time_limit_s = INSTRUCTIONS_TIME_LIMIT_S;
     if (o->pin) {
-        /* The last CPU: CPU 0 takes most interrupts. Multi-threaded workloads stay unpinned. */
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        s.ctx.pin_cpu = n > 1 ? (int)n - 1 : 0;
+        /* Multi-threaded workloads stay unpinned (measure.c). */
+        cpu_probe probe;
+        char what[512];
+        if (cpu_probe_run(&probe) == 0) s.ctx.pin_cpu = probe.cpu[probe.best];
+        cpu_probe_describe(&probe, what, sizeof what);
+        if (!o->quiet) fprintf(stderr, "hakbench: single-threaded workloads pinned to %s\n", what);
     }
     s.rng = o->seed ^ 0x5eed5eed5eedULL;
     s.prog = (progress){.quiet = o->quiet, .tty = isatty(2), .start = clock_monotonic_s()};

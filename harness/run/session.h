@@ -39,7 +39,7 @@ typedef struct {
     int profile;         /* 1: after the measured runs, profiles of A and B (the first two
                           * variants) on each workload whose verdict is not equivalent:
                           * perf record, and callgrind for single-threaded workloads */
-    int pin;             /* 1: pin each run to a CPU */
+    int pin;             /* 1 (default): pin single-threaded runs to the fastest CPU (cpu_probe.h) */
     int instructions;    /* 1: --metric instructions (single-threaded workloads) */
     double time_limit_s; /* per run (default 120) */
     long mem_limit_kb;   /* per run (default 2 GiB) */
