@@ -13,10 +13,10 @@
 #define CPU_PROBE_MAX 64
 
 typedef struct {
-    int ncpus;                 /* CPUs probed (those of the harness's affinity mask) */
-    int cpu[CPU_PROBE_MAX];    /* their numbers */
-    double ns[CPU_PROBE_MAX];  /* median nanoseconds a loop step on each */
-    int best;                  /* index into cpu[] of the fastest */
+    int ncpus;                /* CPUs probed (those of the harness's affinity mask) */
+    int cpu[CPU_PROBE_MAX];   /* their numbers */
+    double ns[CPU_PROBE_MAX]; /* median nanoseconds a loop step on each */
+    int best;                 /* index into cpu[] of the fastest */
 } cpu_probe;
 
 /* Probes; 0, or -1 when the affinity mask cannot be read or set (p->ncpus 0). Restores the
