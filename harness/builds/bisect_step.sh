@@ -4,10 +4,11 @@
 # worktree builds), runs the workload interleaved against the good reference in one session with
 # the decision procedure's looks, and decides as `hakbench bisect` does (docs/statistics.md):
 # regression or failure bad; equivalent, below delta or an improvement good; still inconclusive
-# after the last look skip; a library byte for byte the reference's good without runs. Everything it knows comes from hakbench's exit codes and its JSON
-# (no SQL here). Exit status, as git bisect run expects: 0 good, 1 bad (slower, crashed, out of
-# memory), 125 skip (this commit does not build, or could not be decided), 128 abort the bisect
-# (the harness could not measure, or the reference does not build).
+# after the last look skip; a library byte for byte the reference's good without runs.
+# Everything it knows comes from hakbench's exit codes and its JSON (no SQL here). Exit status,
+# as git bisect run expects: 0 good, 1 bad (slower, crashed, out of memory), 125 skip (this
+# commit does not build, or could not be decided), 128 abort the bisect (the harness could not
+# measure, or the reference does not build).
 #
 # git checks out old commits while bisecting, which may lack this script or hakbench, so copy
 # both out first:

@@ -4,8 +4,8 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "analysis/stats.h"
 #include "util/clock.h"
 
 #define PROBE_ROUNDS 5
@@ -40,12 +40,6 @@ static double probe_loop(void)
     return (t1 - t0) * 1e9 / PROBE_STEPS;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 int cpu_probe_run(cpu_probe *p)
 {
     p->ncpus = 0;
@@ -74,10 +68,8 @@ int cpu_probe_run(cpu_probe *p)
         p->ncpus = 0;
         return -1;
     }
-    for (int i = 0; i < p->ncpus; i++) {
-        qsort(t[i], PROBE_ROUNDS, sizeof t[i][0], cmp_double);
-        p->ns[i] = t[i][PROBE_ROUNDS / 2];
-    }
+    for (int i = 0; i < p->ncpus; i++)
+        p->ns[i] = stats_median(t[i], PROBE_ROUNDS);
     /* The last CPU (CPU 0 takes most interrupts) unless another is faster by more than the
      * probe's own noise. */
     p->best = p->ncpus - 1;

@@ -4,7 +4,7 @@
  * (133 against 63 million operations a second, glibc alike; the host's other tenants), so
  * unpinned figures were bimodal. The probe times a short loop (arithmetic and a free list in
  * memory) on every CPU the harness may use, interleaved over several rounds, and picks the last
- * CPU unless another is clearly faster by median. Calls util/ only. */
+ * CPU unless another is clearly faster by median. Calls analysis/stats.h and util/. */
 #ifndef HAKBENCH_CPU_PROBE_H
 #define HAKBENCH_CPU_PROBE_H
 
