@@ -46,8 +46,8 @@ HAK_INLINE void hak_check_not_head(const void *p, const void *head)
 #if HAKMEM_SECURE
 /* The last page of every slab is PROT_NONE. */
 #define HAK_SECURE_GUARD HAK_PAGE
-/* Fresh blocks are shuffled in groups of at most this many (REFILL_BATCH's default: a group
- * touches no more fresh memory than a refill does). */
+/* Fresh blocks are shuffled in groups of at most this many: the order array is on the stack,
+ * and a group touches no more fresh memory than half a default refill (REFILL_BATCH 64). */
 #define HAK_SECURE_SHUFFLE_MAX 32u
 
 /* Random at init (getrandom): key encodes list links and canaries, tag_key marks free blocks. */

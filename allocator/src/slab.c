@@ -78,13 +78,16 @@ unsigned hak_slab_take(hak_slab *s, void **list, unsigned n, unsigned max)
         s->local = NULL;
         s->local_count = 0;
     }
-    while (got < n && s->local) {
+    for (; got < n; got++) {
+        /* Hardened: fresh memory only ever comes shuffled, a group at a time. */
+        if (!s->local && HAKMEM_SECURE && (size_t)(s->end - s->bump) >= s->bsize)
+            slab_carve_shuffled(s);
+        if (!s->local) break;
         void *p = s->local;
         s->local = hak_block_next(p);
         s->local_count--;
         hak_block_set_next(p, head);
         head = p;
-        got++;
     }
     size_t room = (size_t)(s->end - s->bump);
     while (got < n && room >= s->bsize) {
