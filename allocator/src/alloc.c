@@ -159,6 +159,10 @@ HAK_EXPORT void hak_free(void *p)
     if (!p) return;
     HAK_STAT_INC(free_calls);
     if (kind == HAK_SEG_SPAN) {
+#if HAKMEM_SECURE >= 3
+        /* Freed page runs are filled too (checked first: the fill writes the whole run). */
+        memset(p, HAK_SECURE_FILL, hak_span_usable(p, "free()"));
+#endif
         hak_span_free(p);
         return;
     }

@@ -347,6 +347,19 @@ static void apply_moves(uint8_t *p, chunk_move *moves, unsigned k, uint16_t *pag
     pthread_mutex_unlock(&chunk_lock);
 }
 
+void *hak_chunk_map(size_t n, size_t align, size_t lead, size_t *touched)
+{
+    if (align < CHUNK) align = CHUNK;
+    void *p = hak_os_map_aligned_at(n * CHUNK, align, lead);
+    if (p) {
+        pthread_mutex_lock(&chunk_lock);
+        note_used(n * CHUNK);
+        pthread_mutex_unlock(&chunk_lock);
+    }
+    *touched = 0;
+    return p;
+}
+
 void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *touched)
 {
     if (align < CHUNK) align = CHUNK;
@@ -371,16 +384,7 @@ void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *
             }
     }
     pthread_mutex_unlock(&chunk_lock);
-    if (!r) {
-        void *p = hak_os_map_aligned_at(n * CHUNK, align, lead);
-        if (p) {
-            pthread_mutex_lock(&chunk_lock);
-            note_used(n * CHUNK);
-            pthread_mutex_unlock(&chunk_lock);
-        }
-        *touched = 0;
-        return p;
-    }
+    if (!r) return hak_chunk_map(n, align, lead, touched);
     hak_os_account((int64_t)(n * CHUNK));
     uint8_t *p = chunk_addr(r, at);
     if (nmoves) apply_moves(p, moves, nmoves, pages);

@@ -27,6 +27,9 @@
  * set to the bytes from p that may be resident (an upper bound; 0 for fresh memory). NULL when
  * the OS says no. */
 void *hak_chunk_alloc(size_t n, size_t align, size_t lead, size_t zero, size_t *touched);
+/* The same, always in a mapping of its own, which hak_chunk_free unmaps: never memory a
+ * freed run left behind, and nothing of it is kept after its free. *touched is 0. */
+void *hak_chunk_map(size_t n, size_t align, size_t lead, size_t *touched);
 /* Gives back the run of n chunks at p (any sub-run of one handed out); touched: the bytes from
  * p that may have been written or handed out dirty (an upper bound). */
 void hak_chunk_free(void *p, size_t n, size_t touched);

@@ -49,6 +49,16 @@ void hak_large_stats_get(hak_large_stats *out)
     out->peak_bytes = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
 }
 
+/* HAKMEM_SECURE >= 2: a block gets a mapping of its own, unmapped by its free, as glibc's
+ * mmap'd chunks are: a use after free faults, a freed block's data never reappears in a new
+ * one, a double free finds no large block there. Costs a map and an unmap per block and the
+ * faults of fresh pages: no reuse of what freed blocks left. */
+static uint8_t *large_map(size_t n, size_t align, size_t lead, size_t zero, size_t *touched)
+{
+    if (HAKMEM_SECURE >= 2) return hak_chunk_map(n, align, lead, touched);
+    return hak_chunk_alloc(n, align, lead, zero, touched);
+}
+
 static size_t max_size(size_t a, size_t b)
 {
     return a > b ? a : b;
@@ -66,7 +76,7 @@ void *hak_large_alloc(size_t size, size_t align, bool zero)
      * posix_memalign(&p, 2 MiB, 0) then free(p) aborted "invalid pointer"). */
     size_t n = hak_align_up(off + (size ? size : 1), CHUNK) / CHUNK;
     size_t touched;
-    uint8_t *base = hak_chunk_alloc(n, align, lead, zero ? off + size : 0, &touched);
+    uint8_t *base = large_map(n, align, lead, zero ? off + size : 0, &touched);
     if (!base) return NULL;
     if (!hak_segmap_set(base, n * CHUNK, HAK_SEG_LARGE)) {
         hak_chunk_free(base, n, touched);
@@ -133,7 +143,7 @@ void *hak_large_resize(void *p, size_t size)
         h->nchunks = m;
         if (touched) h->touched = max_size(h->touched, n * CHUNK + touched);
     } else if (m > n) {
-        uint8_t *base = hak_chunk_alloc(m, CHUNK, 0, 0, &touched);
+        uint8_t *base = large_map(m, CHUNK, 0, 0, &touched);
         if (!base) return NULL;
         uint8_t *old = h->base;
         size_t old_touched = h->touched;

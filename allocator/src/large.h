@@ -4,7 +4,8 @@
  * buffers reuses pages it has already faulted in, and calloc zeroes only what may have been
  * written. realloc grows a block in place into free chunks after it, or moves its pages
  * (mremap, no copy). Alignments up to 1 GiB.
- * Owns the block headers. Calls chunk.h, segmap.h. */
+ * Owns the block headers. Calls chunk.h, segmap.h. HAKMEM_SECURE >= 2 keeps nothing: each
+ * block is a mapping of its own, unmapped by its free (large.c). */
 #ifndef HAKMEM_LARGE_H
 #define HAKMEM_LARGE_H
 

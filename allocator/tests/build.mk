@@ -98,5 +98,13 @@ test-build: $(ALLOC_TEST_DIR)/cxx_churn libhakmem.so
 TEST_BINS += $(ALLOC_TESTS_run)
 TEST_SCRIPTS += $(sort $(wildcard allocator/tests/test_*.sh))
 
+# The heap-misuse suite (misuse/README.md): test_misuse.sh runs it under libhakmem.so's flag set
+# and the secure flavor, preloaded; the secure objects are the ones the secure tests link.
+# run_misuse.sh builds the suite's two programs itself.
+$(BUILD)/alloc-secure/libhakmem.so: $(patsubst allocator/src/%.c,$(BUILD)/alloc-secure/%.o,$(ALLOC_SRCS))
+	$(CC) -shared -pthread -Wl,-Bsymbolic-functions -o $@ $^
+test-build: $(BUILD)/alloc-secure/libhakmem.so
+TEST_SCRIPTS += allocator/tests/misuse/test_misuse.sh
+
 # The fuzzers: allocator/tests/fuzz/ (libFuzzer targets, their corpus, make fuzz).
 include allocator/tests/fuzz/build.mk

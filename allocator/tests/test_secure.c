@@ -2,7 +2,8 @@
  * every one fails on the default build (each misuse goes unnoticed there).
  *   -DT_SECURE_LEVEL=1 (HAKMEM_SECURE=1): encoded links, shuffled fresh blocks, guard pages,
  *                      misaligned frees
- *   -DT_SECURE_LEVEL=2 (HAKMEM_SECURE=2): also canaries; =3: also filled freed bytes
+ *   -DT_SECURE_LEVEL=2 (HAKMEM_SECURE=2): also canaries, large blocks unmapped on free;
+ *                      =3: also filled freed bytes (small blocks and page runs)
  * The misuses run in forked children, which must die with a message naming the block (or, for
  * the guard page, of SIGSEGV). Double and interior frees of small blocks: test_invalid_free's
  * secure flavor (level 3).
@@ -163,6 +164,74 @@ static void freed_bytes_are_filled(void **state)
     }
 }
 
+/* Level 3 fills freed page runs (8 KiB - 1 MiB) whole: nothing in them is metadata. */
+static void freed_page_runs_are_filled(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {16384, 65536, 300000, 1 << 20};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t n = sizes[i];
+        unsigned char *p = T_MALLOC(n);
+        assert_non_null(p);
+        memset(p, 0x11, n);
+        T_FREE(p);
+        for (size_t k = 0; k < n; k++)
+            if (p[k] != SECURE_FILL)
+                fail_msg("size %zu: byte %zu is 0x%02x after free", n, k, p[k]);
+    }
+}
+#endif
+
+#if T_SECURE_LEVEL >= 2
+/* A freed large block (above 1 MiB) is unmapped: a read through the dangling pointer faults. */
+static int large_use_after_free_child(void *arg)
+{
+    size_t n = *(const size_t *)arg;
+    volatile unsigned char *p = T_MALLOC(n);
+    if (!p) return 3;
+    p[0] = 1;
+    p[n - 1] = 2;
+    *named = (void *)p;
+    T_FREE((void *)p);
+    return p[n / 2] == 0x5a ? 4 : 0;
+}
+
+static void freed_large_blocks_are_unmapped(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {(size_t)2 << 20, (size_t)5 << 20, (size_t)9 << 20};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        t_child_result r;
+        assert_int_equal(
+            t_child_run(large_use_after_free_child, (void *)&sizes[i], DEATH_TIMEOUT_S, &r), 0);
+        if (!r.signaled || r.sig != SIGSEGV)
+            fail_msg("size %zu: read after free: child %s %d, want SIGSEGV", sizes[i],
+                     r.signaled ? "died of signal" : "exited with",
+                     r.signaled ? r.sig : r.exit_code);
+    }
+}
+
+/* A new large block never holds what a freed one held (each is a fresh mapping), also
+ * through realloc's moves. */
+static void new_large_blocks_hold_no_old_data(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 4; round++) {
+        size_t n = ((size_t)3 << 20) + (size_t)round * 4096;
+        unsigned char *p = T_MALLOC(n);
+        assert_non_null(p);
+        memset(p, 0x5a, n);
+        p = T_REALLOC(p, 2 * n);
+        assert_non_null(p);
+        memset(p, 0x5a, 2 * n);
+        T_FREE(p);
+        unsigned char *q = T_MALLOC(2 * n);
+        assert_non_null(q);
+        for (size_t k = 0; k < 2 * n; k += 512)
+            if (q[k] != 0) fail_msg("round %d: byte %zu of a new block is 0x%02x", round, k, q[k]);
+        T_FREE(q);
+    }
+}
 #endif
 
 /* The blocks of a class nothing allocated yet come from a fresh slab (this test runs before
@@ -237,8 +306,13 @@ int main(void)
 #if T_SECURE_LEVEL >= 2
         cmocka_unit_test(one_byte_overflow_is_caught_on_free),
 #endif
+#if T_SECURE_LEVEL >= 2
+        cmocka_unit_test(freed_large_blocks_are_unmapped),
+        cmocka_unit_test(new_large_blocks_hold_no_old_data),
+#endif
 #if T_SECURE_LEVEL >= 3
         cmocka_unit_test(freed_bytes_are_filled),
+        cmocka_unit_test(freed_page_runs_are_filled),
 #endif
         cmocka_unit_test(writes_within_the_requested_size_are_not_overflows),
         cmocka_unit_test(overflow_to_the_end_of_a_slab_hits_a_guard_page),
