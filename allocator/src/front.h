@@ -14,10 +14,11 @@
  *   malloc of a tiny size, list not empty: 17 instructions, 2 branches (size test, empty list):
  *     the class-table load (4), the TLS bin address (3), the head and next loads, two stores.
  *     Mid sizes take the same inline pop after one call and a count-leading-zeros class.
- *   free of an own block with room in its bin: 30 instructions, 5 branches: the address-map
- *     lookup (7: bounds, map byte, "SuperSlab?"), the meta word (6), the xor with the thread's
+ *   free of an own block with room in its bin: 32 instructions, 6 branches: the address-map
+ *     lookup (8: bounds, map byte, "SuperSlab?"), the meta word (6), the xor with the thread's
  *     heap and its test (5, with the GOT load of the TLS offset), the bin address (3), the room
- *     test (3), the push (4) and ret.
+ *     test (3), the test against the bin's head (3: a double free, secure.h), the push (3) and
+ *     ret. Recounted 2026-12-03.
  *   For scale, mimalloc 2.0 (Debian libmimalloc.so.2): mi_malloc 15, mi_free 26, without a test
  *   that the pointer is its own (the address map's 7 here, which make a foreign pointer abort).
  * An empty list falls back to hak_tcache_alloc_miss (batch refill from the slab); anything but
