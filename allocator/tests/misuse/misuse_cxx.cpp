@@ -220,68 +220,59 @@ void (*volatile delete_d)(D *) = [](D *p) { delete p; };
 char *(*volatile new_chars)(std::size_t) = [](std::size_t n) { return new char[n]; };
 void (*volatile delete_chars)(char *) = [](char *p) { delete p; };
 
-// new D[4] released with delete (release_by_delete) or free(): the operator gets the pointer 8
-// bytes into the block. The block counts as released (an allocator that frees it whole did
-// right); the sprays are of its class, so a block handed out at the interior pointer overlaps
-// the next neighbour.
-[[noreturn]] void new_arr_released(bool release_by_delete)
+// One block between two groups of 8 live patterned neighbours of its class `cls`, released
+// the wrong way; then the neighbours and later mallocs of the class are checked.
+[[noreturn]] void released_among_neighbours(std::size_t cls, void *(*alloc)(),
+                                            void (*release)(void *))
 {
-    blist l(list_cap(80));
-    neighbours(l, 80, 8);
-    D *a = new_d_arr(4); // 72 bytes: 8 of count, 64 of elements (an 80-byte class, mostly)
-    neighbours(l, 80, 8);
-    if (release_by_delete)
-        delete_d(launder(a));
-    else
-        m_free(launder(a));
+    blist l(list_cap(cls));
+    neighbours(l, cls, 8);
+    void *p = alloc();
+    neighbours(l, cls, 8);
+    release(launder(p));
     committed();
-    check_after(l, l.len, 80);
+    check_after(l, l.len, cls);
+}
+
+// new D[4] released with delete or free(): the operator gets the pointer 8 bytes into the
+// block. The block counts as released (an allocator that frees it whole did right); the sprays
+// are of its class, so a block handed out at the interior pointer overlaps the next neighbour.
+// 72 bytes: 8 of count, 64 of elements (an 80-byte class, mostly).
+void *new_d_arr4()
+{
+    return new_d_arr(4);
 }
 
 int new_arr_delete_dtor()
 {
-    new_arr_released(true);
+    released_among_neighbours(80, new_d_arr4, [](void *p) { delete_d(static_cast<D *>(p)); });
 }
 
 int new_arr_free_dtor()
 {
-    new_arr_released(false);
+    released_among_neighbours(80, new_d_arr4, [](void *p) { m_free(p); });
 }
 
 // new char[64] released with delete (no cookie for a type without a destructor).
 int new_arr_delete_trivial()
 {
-    blist l(list_cap(64));
-    neighbours(l, 64, 8);
-    char *p = new_chars(64);
-    neighbours(l, 64, 8);
-    delete_chars(launder(p));
-    committed();
-    check_after(l, l.len, 64);
+    released_among_neighbours(
+        64, [] { return static_cast<void *>(new_chars(64)); },
+        [](void *p) { delete_chars(static_cast<char *>(p)); });
 }
 
 // new, then free().
 int new_free()
 {
-    blist l(list_cap(16));
-    neighbours(l, 16, 8);
-    D *p = new_d();
-    neighbours(l, 16, 8);
-    m_free(launder(p));
-    committed();
-    check_after(l, l.len, 16);
+    released_among_neighbours(
+        16, [] { return static_cast<void *>(new_d()); }, [](void *p) { m_free(p); });
 }
 
 // malloc(64), then delete of a D (a sized delete of 16 bytes).
 int malloc_delete()
 {
-    blist l(list_cap(64));
-    neighbours(l, 64, 8);
-    void *p = xmalloc(64);
-    neighbours(l, 64, 8);
-    delete_d(launder(static_cast<D *>(p)));
-    committed();
-    check_after(l, l.len, 64);
+    released_among_neighbours(
+        64, [] { return xmalloc(64); }, [](void *p) { delete_d(static_cast<D *>(p)); });
 }
 
 int double_delete()
